@@ -1,0 +1,6 @@
+/** Jacobi algorithms: one package per paper, built on the tensor and nn modules. */
+module dev.jacobi.algorithms {
+    requires transitive dev.jacobi.nn;
+
+    // Packages are exported as the issues that fill them land.
+}

@@ -1,0 +1,2 @@
+/** JMH benchmarks, the {@code jacobi} command line and the tour. */
+package dev.jacobi.bench;

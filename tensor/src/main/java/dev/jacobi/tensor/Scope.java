@@ -1,0 +1,108 @@
+package dev.jacobi.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Owns the off-heap memory of the tensors created while it is open on the current thread.
+ *
+ * <pre>{@code
+ * try (var scope = Scope.open()) {
+ *     Tensor x = Tensor.randn(gen, 1024, 1024);   // freed when the scope closes
+ *     Tensor kept = scope.keep(x.matmul(x));      // survives: owned by the garbage collector
+ * }
+ * }</pre>
+ *
+ * <p>Scopes nest; a tensor belongs to the innermost scope open when it was made. Tensors created
+ * outside every scope are reclaimed by the garbage collector. Using a tensor after its scope closed
+ * throws {@link FreedTensorException}, never crashes the JVM. The memory may be used from any thread
+ * (kernels run on a fork-join pool), but a scope must be closed by the thread that opened it.
+ */
+public final class Scope implements AutoCloseable {
+    private static final ThreadLocal<Deque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final Arena arena = Arena.ofShared();
+    private final Thread owner = Thread.currentThread();
+    private long bytesAllocated;
+    private boolean closed;
+
+    private Scope() {
+    }
+
+    /** Opens a scope on the current thread; close it with try-with-resources. */
+    public static Scope open() {
+        Scope scope = new Scope();
+        OPEN.get().push(scope);
+        return scope;
+    }
+
+    /** The innermost scope open on this thread, or null when none is. */
+    static Scope current() {
+        return OPEN.get().peek();
+    }
+
+    /** Allocates 64-byte aligned, zeroed memory from the innermost scope, or from the GC when none is open. */
+    static MemorySegment allocate(long bytes) {
+        Scope scope = current();
+        if (scope == null) {
+            return Arena.ofAuto().allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+        }
+        scope.bytesAllocated += bytes;
+        return scope.arena.allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+    }
+
+    /** Bytes allocated in this scope so far. */
+    public long bytesAllocated() {
+        return bytesAllocated;
+    }
+
+    /**
+     * Copies {@code t} to memory owned by the garbage collector so that it outlives this scope.
+     * The returned tensor is contiguous and has the same dtype, shape and values.
+     */
+    public Tensor keep(Tensor t) {
+        Deque<Scope> stack = OPEN.get();
+        // Allocate as if no scope were open: move this scope and the ones above it aside.
+        Deque<Scope> moved = new ArrayDeque<>();
+        while (!stack.isEmpty()) {
+            moved.push(stack.pop());
+        }
+        try {
+            return t.copy();
+        } finally {
+            while (!moved.isEmpty()) {
+                stack.push(moved.pop());
+            }
+        }
+    }
+
+    /** True until {@link #close()} has run. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Frees every tensor this scope owns. Scopes must close innermost first, on the thread that opened them.
+     *
+     * @throws IllegalStateException when an inner scope is still open or another thread closes it
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("Scope.close: a scope must be closed by the thread that opened it ("
+                    + owner.getName() + "), not by " + Thread.currentThread().getName());
+        }
+        Deque<Scope> stack = OPEN.get();
+        if (stack.peek() != this) {
+            throw new IllegalStateException("Scope.close: an inner scope is still open; close scopes innermost first");
+        }
+        stack.pop();
+        closed = true;
+        arena.close();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.jacobi.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A flat off-heap buffer of elements of one {@link DType}; tensors are strided views of a storage.
+ *
+ * <p>Element accessors take an element index (not a byte offset). Complex elements are two parts:
+ * {@link #getDouble} and {@link #setDouble} address the real part, {@link #getImag} and
+ * {@link #setImag} the imaginary part.
+ */
+public final class Storage {
+    /** Byte alignment of every storage: one cache line, and the width of an AVX-512 register. */
+    public static final long ALIGNMENT = 64;
+
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE;
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT;
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
+
+    private final DType dtype;
+    private final long size;
+    private final MemorySegment segment;
+
+    private Storage(DType dtype, long size, MemorySegment segment) {
+        this.dtype = dtype;
+        this.size = size;
+        this.segment = segment;
+    }
+
+    /** Allocates zeroed storage for {@code size} elements in the current {@link Scope} (or GC-owned). */
+    public static Storage allocate(DType dtype, long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("Storage.allocate: negative size " + size);
+        }
+        return new Storage(dtype, size, Scope.allocate(Math.multiplyExact(size, (long) dtype.byteSize())));
+    }
+
+    /**
+     * Wraps existing memory (for example a memory-mapped file) without copying. The segment's
+     * owner decides its lifetime; its size must hold {@code size} elements.
+     */
+    public static Storage wrap(DType dtype, long size, MemorySegment segment) {
+        long need = Math.multiplyExact(size, (long) dtype.byteSize());
+        if (segment.byteSize() < need) {
+            throw new IllegalArgumentException("Storage.wrap: " + size + " " + dtype + " elements need " + need
+                    + " bytes, the segment has " + segment.byteSize());
+        }
+        return new Storage(dtype, size, segment);
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return size;
+    }
+
+    /** The memory, after checking it has not been freed. */
+    public MemorySegment segment() {
+        checkAlive();
+        return segment;
+    }
+
+    /** True while the owning scope is open. */
+    public boolean isAlive() {
+        return segment.scope().isAlive();
+    }
+
+    /** @throws FreedTensorException when the owning scope has closed */
+    public void checkAlive() {
+        if (!segment.scope().isAlive()) {
+            throw new FreedTensorException("tensor memory (" + size + " x " + dtype
+                    + ") was freed when its Scope closed; use Scope.keep(t) to keep a tensor beyond its scope");
+        }
+    }
+
+    /** Reads element {@code i} (the real part for complex types) as a double. */
+    public double getDouble(long i) {
+        return switch (dtype) {
+            case FLOAT32 -> segment.getAtIndex(F32, i);
+            case FLOAT64 -> segment.getAtIndex(F64, i);
+            case INT32 -> segment.getAtIndex(I32, i);
+            case INT8 -> segment.get(ValueLayout.JAVA_BYTE, i);
+            case BOOL -> segment.get(ValueLayout.JAVA_BYTE, i) != 0 ? 1.0 : 0.0;
+            case FLOAT16 -> Float.float16ToFloat(segment.getAtIndex(I16, i));
+            case BFLOAT16 -> BFloat16.toFloat(segment.getAtIndex(I16, i));
+            case COMPLEX64 -> segment.getAtIndex(F32, 2 * i);
+            case COMPLEX128 -> segment.getAtIndex(F64, 2 * i);
+        };
+    }
+
+    /** Reads the imaginary part of element {@code i}; zero for real types. */
+    public double getImag(long i) {
+        return switch (dtype) {
+            case COMPLEX64 -> segment.getAtIndex(F32, 2 * i + 1);
+            case COMPLEX128 -> segment.getAtIndex(F64, 2 * i + 1);
+            default -> 0.0;
+        };
+    }
+
+    /**
+     * Writes element {@code i} (the real part for complex types), converting as a cast does:
+     * integers truncate toward zero and wrap, BOOL stores {@code v != 0}, half types round to nearest even.
+     */
+    public void setDouble(long i, double v) {
+        switch (dtype) {
+            case FLOAT32 -> segment.setAtIndex(F32, i, (float) v);
+            case FLOAT64 -> segment.setAtIndex(F64, i, v);
+            case INT32 -> segment.setAtIndex(I32, i, (int) (long) v);
+            case INT8 -> segment.set(ValueLayout.JAVA_BYTE, i, (byte) (long) v);
+            case BOOL -> segment.set(ValueLayout.JAVA_BYTE, i, (byte) (v != 0 ? 1 : 0));
+            case FLOAT16 -> segment.setAtIndex(I16, i, Float.floatToFloat16((float) v));
+            case BFLOAT16 -> segment.setAtIndex(I16, i, BFloat16.fromFloat((float) v));
+            case COMPLEX64 -> segment.setAtIndex(F32, 2 * i, (float) v);
+            case COMPLEX128 -> segment.setAtIndex(F64, 2 * i, v);
+        }
+    }
+
+    /** Writes the imaginary part of element {@code i}; ignored for real types. */
+    public void setImag(long i, double v) {
+        switch (dtype) {
+            case COMPLEX64 -> segment.setAtIndex(F32, 2 * i + 1, (float) v);
+            case COMPLEX128 -> segment.setAtIndex(F64, 2 * i + 1, v);
+            default -> { }
+        }
+    }
+
+    /** Reads a FLOAT32 element. */
+    public float getFloat(long i) {
+        return segment.getAtIndex(F32, i);
+    }
+
+    /** Writes a FLOAT32 element. */
+    public void setFloat(long i, float v) {
+        segment.setAtIndex(F32, i, v);
+    }
+}

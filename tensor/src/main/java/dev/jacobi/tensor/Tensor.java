@@ -1,0 +1,1219 @@
+package dev.jacobi.tensor;
+
+import dev.jacobi.tensor.ops.BinaryOp;
+import dev.jacobi.tensor.ops.Elementwise;
+import dev.jacobi.tensor.ops.Indexing;
+import dev.jacobi.tensor.ops.Joining;
+import dev.jacobi.tensor.ops.Matmul;
+import dev.jacobi.tensor.ops.Normalization;
+import dev.jacobi.tensor.ops.Reductions;
+import dev.jacobi.tensor.ops.UnaryOp;
+import dev.jacobi.tensor.ops.Windows;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An n-dimensional, strided view of a {@link Storage}: the one array type of Jacobi.
+ *
+ * <p>A tensor has a {@link DType}, a shape and strides (in elements). View operations
+ * ({@link #reshape}, {@link #permute}, {@link #transpose}, {@link #slice}, {@link #select},
+ * {@link #expand}, {@link #squeeze}, {@link #unsqueeze}, {@link #flip}) share the storage and copy
+ * nothing; {@link #contiguous()} copies only when the layout needs it. Every other operation
+ * returns a new tensor and leaves its inputs unchanged.
+ *
+ * <p>Binary operations broadcast as NumPy does and promote types as {@link DType#promote} says.
+ * Bad arguments raise {@link IllegalArgumentException} naming the operation and the shapes, dtypes,
+ * axes or indices involved, before anything is computed.
+ *
+ * <p>Memory is off-heap: see {@link Scope} for who frees it.
+ */
+public final class Tensor {
+    private final Storage storage;
+    private final int[] shape;
+    private final long[] strides;
+    private final long offset;
+
+    private Tensor(Storage storage, int[] shape, long[] strides, long offset) {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** A float32 tensor holding a copy of {@code values} in row-major order. */
+    public static Tensor of(float[] values, int... shape) {
+        Tensor t = empty(DType.FLOAT32, checkCount("Tensor.of", values.length, shape));
+        java.lang.foreign.MemorySegment.copy(values, 0, t.storage.segment(), Storage.F32, 0, values.length);
+        return t;
+    }
+
+    /** A float64 tensor holding a copy of {@code values} in row-major order. */
+    public static Tensor of(double[] values, int... shape) {
+        Tensor t = empty(DType.FLOAT64, checkCount("Tensor.of", values.length, shape));
+        java.lang.foreign.MemorySegment.copy(values, 0, t.storage.segment(), Storage.F64, 0, values.length);
+        return t;
+    }
+
+    /** An int32 tensor holding a copy of {@code values} in row-major order. */
+    public static Tensor ofInts(int[] values, int... shape) {
+        Tensor t = empty(DType.INT32, checkCount("Tensor.ofInts", values.length, shape));
+        java.lang.foreign.MemorySegment.copy(values, 0, t.storage.segment(), Storage.I32, 0, values.length);
+        return t;
+    }
+
+    /** An int8 tensor holding a copy of {@code values} in row-major order. */
+    public static Tensor ofBytes(byte[] values, int... shape) {
+        Tensor t = empty(DType.INT8, checkCount("Tensor.ofBytes", values.length, shape));
+        java.lang.foreign.MemorySegment.copy(values, 0, t.storage.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, values.length);
+        return t;
+    }
+
+    /** A bool tensor holding a copy of {@code values} in row-major order. */
+    public static Tensor ofBooleans(boolean[] values, int... shape) {
+        Tensor t = empty(DType.BOOL, checkCount("Tensor.ofBooleans", values.length, shape));
+        for (int i = 0; i < values.length; i++) {
+            t.storage.setDouble(i, values[i] ? 1 : 0);
+        }
+        return t;
+    }
+
+    /**
+     * A complex tensor from its real and imaginary parts (float32 parts give COMPLEX64, float64 parts
+     * COMPLEX128); the parts broadcast against each other.
+     */
+    public static Tensor complex(Tensor real, Tensor imag) {
+        return Elementwise.complex(real, imag);
+    }
+
+    /** A complex128 tensor from row-major arrays of real and imaginary parts. */
+    public static Tensor complex(double[] real, double[] imag, int... shape) {
+        if (real.length != imag.length) {
+            throw new IllegalArgumentException("Tensor.complex: " + real.length + " real parts but "
+                    + imag.length + " imaginary parts");
+        }
+        Tensor t = empty(DType.COMPLEX128, checkCount("Tensor.complex", real.length, shape));
+        for (int i = 0; i < real.length; i++) {
+            t.storage.setDouble(i, real[i]);
+            t.storage.setImag(i, imag[i]);
+        }
+        return t;
+    }
+
+    /** A 0-dimensional float64 tensor. */
+    public static Tensor scalar(double value) {
+        return full(DType.FLOAT64, value);
+    }
+
+    /** A 0-dimensional tensor of the given dtype. */
+    public static Tensor scalar(DType dtype, double value) {
+        return full(dtype, value);
+    }
+
+    /** A contiguous tensor of zeros (its memory is zeroed at allocation). */
+    public static Tensor zeros(DType dtype, int... shape) {
+        return empty(dtype, Shapes.checkShape("Tensor.zeros", shape));
+    }
+
+    /** A contiguous tensor of ones. */
+    public static Tensor ones(DType dtype, int... shape) {
+        return full(dtype, 1.0, shape);
+    }
+
+    /** A contiguous tensor with every element equal to {@code value} (cast to {@code dtype}). */
+    public static Tensor full(DType dtype, double value, int... shape) {
+        Tensor t = empty(dtype, Shapes.checkShape("Tensor.full", shape));
+        t.fill(value);
+        return t;
+    }
+
+    /** A zero tensor with the dtype and shape of {@code like}. */
+    public static Tensor zerosLike(Tensor like) {
+        return zeros(like.dtype(), like.shape);
+    }
+
+    /** {@code [start, start + step, ...]} below {@code end}, as float64 (or int32 when all are integers). */
+    public static Tensor arange(double start, double end, double step) {
+        if (step == 0 || Double.isNaN(step) || Double.isNaN(start) || Double.isNaN(end)) {
+            throw new IllegalArgumentException("Tensor.arange: step must be a non-zero number, got start="
+                    + start + ", end=" + end + ", step=" + step);
+        }
+        long n = Math.max(0, (long) Math.ceil((end - start) / step));
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Tensor.arange: " + n + " elements are too many");
+        }
+        boolean integral = start == Math.rint(start) && step == Math.rint(step)
+                && Math.abs(start) < 1 << 30 && Math.abs(end) < 1 << 30;
+        Tensor t = empty(integral ? DType.INT32 : DType.FLOAT64, new int[] {(int) n});
+        for (int i = 0; i < n; i++) {
+            t.storage.setDouble(i, start + i * step);
+        }
+        return t;
+    }
+
+    /** {@code [0, 1, ..., n-1]} as int32. */
+    public static Tensor arange(int n) {
+        return arange(0, n, 1);
+    }
+
+    /** {@code count} evenly spaced float64 values from {@code start} to {@code end}, both included. */
+    public static Tensor linspace(double start, double end, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("Tensor.linspace: negative count " + count);
+        }
+        Tensor t = empty(DType.FLOAT64, new int[] {count});
+        for (int i = 0; i < count; i++) {
+            t.storage.setDouble(i, count == 1 ? start : start + (end - start) * i / (count - 1));
+        }
+        return t;
+    }
+
+    /** The n x n identity matrix. */
+    public static Tensor eye(DType dtype, int n) {
+        Tensor t = zeros(dtype, n, n);
+        for (int i = 0; i < n; i++) {
+            t.storage.setDouble((long) i * n + i, 1);
+        }
+        return t;
+    }
+
+    /** Uniform random values in [0, 1) of the given floating dtype. */
+    public static Tensor rand(Generator gen, DType dtype, int... shape) {
+        return gen.uniform(dtype, 0, 1, shape);
+    }
+
+    /** Standard normal random values of the given floating dtype. */
+    public static Tensor randn(Generator gen, DType dtype, int... shape) {
+        return gen.normal(dtype, 0, 1, shape);
+    }
+
+    /** Float32 standard normal random values. */
+    public static Tensor randn(Generator gen, int... shape) {
+        return randn(gen, DType.FLOAT32, shape);
+    }
+
+    /** Float32 uniform random values in [0, 1). */
+    public static Tensor rand(Generator gen, int... shape) {
+        return rand(gen, DType.FLOAT32, shape);
+    }
+
+    /** Bool tensor whose element i is true with probability {@code p[i]}. */
+    public static Tensor bernoulli(Generator gen, Tensor p) {
+        return gen.bernoulli(p);
+    }
+
+    /** An uninitialised-looking (zeroed) contiguous tensor; for kernels that fill every element. */
+    public static Tensor empty(DType dtype, int... shape) {
+        Shapes.checkShape("Tensor.empty", shape);
+        Storage s = Storage.allocate(dtype, Shapes.numel(shape));
+        return new Tensor(s, shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    /**
+     * A view of {@code storage} with explicit shape, strides (in elements, may be 0 or negative) and offset.
+     *
+     * @throws IllegalArgumentException when some element would fall outside the storage
+     */
+    public static Tensor view(Storage storage, int[] shape, long[] strides, long offset) {
+        if (shape.length != strides.length) {
+            throw new IllegalArgumentException("Tensor.view: shape " + Shapes.format(shape) + " and strides "
+                    + Arrays.toString(strides) + " differ in rank");
+        }
+        Shapes.checkShape("Tensor.view", shape);
+        if (Shapes.numel(shape) > 0) {
+            long lo = offset;
+            long hi = offset;
+            for (int i = 0; i < shape.length; i++) {
+                long span = (shape[i] - 1L) * strides[i];
+                if (span < 0) {
+                    lo += span;
+                } else {
+                    hi += span;
+                }
+            }
+            if (lo < 0 || hi >= storage.size()) {
+                throw new IllegalArgumentException("Tensor.view: shape " + Shapes.format(shape) + ", strides "
+                        + Arrays.toString(strides) + ", offset " + offset + " reach elements [" + lo + ", " + hi
+                        + "] of a storage of " + storage.size());
+            }
+        }
+        return new Tensor(storage, shape.clone(), strides.clone(), offset);
+    }
+
+    private static int[] checkCount(String op, int count, int[] shape) {
+        Shapes.checkShape(op, shape);
+        if (Shapes.numel(shape) != count) {
+            throw new IllegalArgumentException(op + ": " + count + " values do not fill shape "
+                    + Shapes.format(shape) + " (" + Shapes.numel(shape) + " elements)");
+        }
+        return shape;
+    }
+
+    // ---------------------------------------------------------------- layout
+
+    /** The element type. */
+    public DType dtype() {
+        return storage.dtype();
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Size of dimension {@code dim} (negative counts from the end). */
+    public int size(int dim) {
+        return shape[Shapes.axis("Tensor.size", dim, shape.length)];
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public long numel() {
+        return Shapes.numel(shape);
+    }
+
+    /** A copy of the strides, in elements. */
+    public long[] strides() {
+        return strides.clone();
+    }
+
+    /** Offset of the first element in the storage, in elements. */
+    public long offset() {
+        return offset;
+    }
+
+    /** The storage this tensor views (shared with other views). */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** True when the elements lie in row-major order with no gaps, starting at {@link #offset()}. */
+    public boolean isContiguous() {
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** True while the memory is not freed (see {@link Scope}). */
+    public boolean isAlive() {
+        return storage.isAlive();
+    }
+
+    // ---------------------------------------------------------------- element access
+
+    /** Storage index of the element at {@code index} (bounds checked). */
+    private long elementOffset(String op, int[] index) {
+        storage.checkAlive();
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException(op + ": " + index.length + " indices for a tensor of shape "
+                    + Shapes.format(shape));
+        }
+        long off = offset;
+        for (int i = 0; i < index.length; i++) {
+            int ix = index[i] < 0 ? index[i] + shape[i] : index[i];
+            if (ix < 0 || ix >= shape[i]) {
+                throw new IndexOutOfBoundsException(op + ": index " + index[i] + " is out of range for dimension "
+                        + i + " of shape " + Shapes.format(shape));
+            }
+            off += ix * strides[i];
+        }
+        return off;
+    }
+
+    /** The element at {@code index} as a double (the real part for complex tensors). */
+    public double getDouble(int... index) {
+        return storage.getDouble(elementOffset("Tensor.getDouble", index));
+    }
+
+    /** The imaginary part of the element at {@code index}; zero for real tensors. */
+    public double getImag(int... index) {
+        return storage.getImag(elementOffset("Tensor.getImag", index));
+    }
+
+    /** Writes one element in place (cast to the dtype). */
+    public void set(double value, int... index) {
+        storage.setDouble(elementOffset("Tensor.set", index), value);
+    }
+
+    /** Writes one complex element in place. */
+    public void setComplex(double real, double imag, int... index) {
+        long off = elementOffset("Tensor.setComplex", index);
+        storage.setDouble(off, real);
+        storage.setImag(off, imag);
+    }
+
+    /** The value of a one-element tensor. */
+    public double item() {
+        if (numel() != 1) {
+            throw new IllegalArgumentException("Tensor.item: needs exactly one element, shape is " + Shapes.format(shape));
+        }
+        return storage.getDouble(elementOffset("Tensor.item", new int[shape.length]));
+    }
+
+    /** The elements in row-major order as floats (complex tensors: real and imaginary parts interleaved). */
+    public float[] toFloatArray() {
+        double[] d = toDoubleArray();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    /** The elements in row-major order as doubles (complex tensors: real and imaginary parts interleaved). */
+    public double[] toDoubleArray() {
+        Tensor c = contiguous();
+        int n = Math.toIntExact(c.numel());
+        java.lang.foreign.MemorySegment seg = c.storage.segment();
+        return switch (dtype()) {
+            case FLOAT64 -> seg.asSlice(c.offset * 8, n * 8L).toArray(Storage.F64);
+            case COMPLEX128 -> seg.asSlice(c.offset * 16, n * 16L).toArray(Storage.F64);
+            case COMPLEX64 -> {
+                float[] f = seg.asSlice(c.offset * 8, n * 8L).toArray(Storage.F32);
+                double[] d = new double[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    d[i] = f[i];
+                }
+                yield d;
+            }
+            default -> {
+                double[] d = new double[n];
+                for (int i = 0; i < n; i++) {
+                    d[i] = c.storage.getDouble(c.offset + i);
+                }
+                yield d;
+            }
+        };
+    }
+
+    /** The elements in row-major order as ints (floating values truncate toward zero). */
+    public int[] toIntArray() {
+        double[] d = toDoubleArray();
+        int[] r = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            r[i] = (int) d[i];
+        }
+        return r;
+    }
+
+    /** Sets every element to {@code value} in place. */
+    public Tensor fill(double value) {
+        Elementwise.fill(this, value);
+        return this;
+    }
+
+    /**
+     * Copies {@code src} into this tensor in place, broadcasting and casting it.
+     *
+     * @throws IllegalArgumentException when {@code src} does not broadcast to this shape
+     */
+    public Tensor copyFrom(Tensor src) {
+        Elementwise.copyInto(src, this);
+        return this;
+    }
+
+    /** A contiguous copy with its own storage. */
+    public Tensor copy() {
+        Tensor out = empty(dtype(), shape);
+        Elementwise.copyInto(this, out);
+        return out;
+    }
+
+    /** This tensor when it is contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        storage.checkAlive();
+        return isContiguous() ? this : copy();
+    }
+
+    /** The values cast to {@code dtype} (this tensor itself when the dtype already matches). */
+    public Tensor to(DType dtype) {
+        if (dtype == dtype()) {
+            return this;
+        }
+        Tensor out = empty(dtype, shape);
+        Elementwise.copyInto(this, out);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /**
+     * The same elements in a new shape; one size may be -1 (inferred). A view when the strides allow,
+     * else a copy (as {@code torch.reshape}).
+     */
+    public Tensor reshape(int... newShape) {
+        int[] target = inferShape("reshape", newShape);
+        Tensor v = tryView(target);
+        return v != null ? v : contiguous().tryView(target);
+    }
+
+    /**
+     * A view in a new shape, never a copy (as {@code torch.view}).
+     *
+     * @throws IllegalArgumentException when the strides do not allow a view; call {@link #reshape}
+     */
+    public Tensor view(int... newShape) {
+        int[] target = inferShape("view", newShape);
+        Tensor v = tryView(target);
+        if (v == null) {
+            throw new IllegalArgumentException("view: shape " + Shapes.format(shape) + " with strides "
+                    + Arrays.toString(strides) + " cannot be viewed as " + Shapes.format(target)
+                    + " without a copy; use reshape");
+        }
+        return v;
+    }
+
+    private int[] inferShape(String op, int[] newShape) {
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < newShape.length; i++) {
+            if (newShape[i] == -1) {
+                if (infer >= 0) {
+                    throw new IllegalArgumentException(op + ": only one size may be -1 in " + Shapes.format(newShape));
+                }
+                infer = i;
+            } else if (newShape[i] < 0) {
+                throw new IllegalArgumentException(op + ": negative size in " + Shapes.format(newShape));
+            } else {
+                known *= newShape[i];
+            }
+        }
+        int[] target = newShape.clone();
+        long n = numel();
+        if (infer >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new IllegalArgumentException(op + ": cannot infer the -1 in " + Shapes.format(newShape)
+                        + " for a tensor of shape " + Shapes.format(shape));
+            }
+            target[infer] = (int) (n / known);
+        }
+        if (Shapes.numel(target) != n) {
+            throw new IllegalArgumentException(op + ": shape " + Shapes.format(shape) + " (" + n
+                    + " elements) cannot become " + Shapes.format(newShape) + " (" + Shapes.numel(target) + " elements)");
+        }
+        return target;
+    }
+
+    /** The view in {@code target} shape when strides allow it (the algorithm of numpy's _attempt_nocopy_reshape), else null. */
+    private Tensor tryView(int[] target) {
+        storage.checkAlive();
+        if (numel() == 0 || isContiguous()) {
+            return new Tensor(storage, target, Shapes.contiguousStrides(target), offset);
+        }
+        // Drop size-1 dims, then match groups of old dims (which must be mutually contiguous) to groups of new dims.
+        int[] oldShape = Arrays.stream(shape).filter(d -> d != 1).toArray();
+        long[] oldStrides = new long[oldShape.length];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (shape[i] != 1) {
+                oldStrides[j++] = strides[i];
+            }
+        }
+        long[] newStrides = new long[target.length];
+        int oi = 0;
+        int ni = 0;
+        while (oi < oldShape.length && ni < target.length) {
+            if (target[ni] == 1) {
+                newStrides[ni] = 0;
+                ni++;
+                continue;
+            }
+            long np = target[ni];
+            long op = oldShape[oi];
+            int oj = oi + 1;
+            int nj = ni + 1;
+            while (np != op) {
+                if (np < op) {
+                    np *= target[nj++];
+                } else {
+                    op *= oldShape[oj++];
+                }
+            }
+            for (int k = oi; k < oj - 1; k++) {
+                if (oldStrides[k] != oldStrides[k + 1] * oldShape[k + 1]) {
+                    return null;
+                }
+            }
+            newStrides[nj - 1] = oldStrides[oj - 1];
+            for (int k = nj - 1; k > ni; k--) {
+                newStrides[k - 1] = newStrides[k] * target[k];
+            }
+            oi = oj;
+            ni = nj;
+        }
+        for (; ni < target.length; ni++) {
+            newStrides[ni] = 1;
+        }
+        return new Tensor(storage, target, newStrides, offset);
+    }
+
+    /** A view with the dimensions reordered: result dimension i is dimension {@code order[i]} of this. */
+    public Tensor permute(int... order) {
+        if (order.length != shape.length) {
+            throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " has " + order.length
+                    + " entries for a tensor of shape " + Shapes.format(shape));
+        }
+        boolean[] seen = new boolean[order.length];
+        int[] s = new int[order.length];
+        long[] st = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            int ax = Shapes.axis("permute", order[i], shape.length);
+            if (seen[ax]) {
+                throw new IllegalArgumentException("permute: axis " + order[i] + " repeats in " + Arrays.toString(order));
+            }
+            seen[ax] = true;
+            s[i] = shape[ax];
+            st[i] = strides[ax];
+        }
+        return new Tensor(storage, s, st, offset);
+    }
+
+    /** A view with dimensions {@code a} and {@code b} swapped. */
+    public Tensor transpose(int a, int b) {
+        int x = Shapes.axis("transpose", a, shape.length);
+        int y = Shapes.axis("transpose", b, shape.length);
+        int[] order = new int[shape.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        order[x] = y;
+        order[y] = x;
+        return permute(order);
+    }
+
+    /** The matrix transpose of a 2-D tensor (swaps the last two dimensions of a batch). */
+    public Tensor mT() {
+        if (shape.length < 2) {
+            throw new IllegalArgumentException("mT: needs at least 2 dimensions, shape is " + Shapes.format(shape));
+        }
+        return transpose(-2, -1);
+    }
+
+    /**
+     * A view of elements {@code start, start+step, ...} below {@code end} along {@code dim}. Start and end
+     * may be negative (counted from the end) and are clamped to the size, as Python slicing does.
+     */
+    public Tensor slice(int dim, int start, int end, int step) {
+        int ax = Shapes.axis("slice", dim, shape.length);
+        if (step <= 0) {
+            throw new IllegalArgumentException("slice: step must be positive, got " + step + " (use flip to reverse)");
+        }
+        int n = shape[ax];
+        int s = Math.clamp(start < 0 ? (long) start + n : start, 0, n);
+        int e = Math.clamp(end < 0 ? (long) end + n : end, 0, n);
+        int len = e <= s ? 0 : (e - s + step - 1) / step;
+        int[] ns = shape.clone();
+        long[] nst = strides.clone();
+        ns[ax] = len;
+        nst[ax] = strides[ax] * step;
+        return new Tensor(storage, ns, nst, len == 0 ? offset : offset + s * strides[ax]);
+    }
+
+    /** {@link #slice(int, int, int, int)} with step 1. */
+    public Tensor slice(int dim, int start, int end) {
+        return slice(dim, start, end, 1);
+    }
+
+    /** A view of index {@code index} along {@code dim}, with that dimension removed. */
+    public Tensor select(int dim, int index) {
+        int ax = Shapes.axis("select", dim, shape.length);
+        int ix = index < 0 ? index + shape[ax] : index;
+        if (ix < 0 || ix >= shape[ax]) {
+            throw new IndexOutOfBoundsException("select: index " + index + " is out of range for dimension " + dim
+                    + " of shape " + Shapes.format(shape));
+        }
+        return new Tensor(storage, remove(shape, ax), remove(strides, ax), offset + ix * strides[ax]);
+    }
+
+    /**
+     * A view broadcast to {@code newShape} (size-1 dimensions repeat with stride 0; -1 keeps a size).
+     *
+     * @throws IllegalArgumentException when this shape does not broadcast to {@code newShape}
+     */
+    public Tensor expand(int... newShape) {
+        if (newShape.length < shape.length) {
+            throw new IllegalArgumentException("expand: shape " + Shapes.format(shape) + " cannot expand to fewer dimensions "
+                    + Shapes.format(newShape));
+        }
+        int lead = newShape.length - shape.length;
+        int[] s = new int[newShape.length];
+        long[] st = new long[newShape.length];
+        for (int i = 0; i < newShape.length; i++) {
+            int want = newShape[i];
+            if (i < lead) {
+                if (want < 0) {
+                    throw new IllegalArgumentException("expand: -1 is not allowed for a new leading dimension in "
+                            + Shapes.format(newShape));
+                }
+                s[i] = want;
+                st[i] = 0;
+                continue;
+            }
+            int have = shape[i - lead];
+            if (want == -1 || want == have) {
+                s[i] = have;
+                st[i] = strides[i - lead];
+            } else if (have == 1 && want >= 0) {
+                s[i] = want;
+                st[i] = 0;
+            } else {
+                throw new IllegalArgumentException("expand: shape " + Shapes.format(shape) + " cannot expand to "
+                        + Shapes.format(newShape) + " (dimension " + i + ": " + have + " to " + want + ")");
+            }
+        }
+        return new Tensor(storage, s, st, offset);
+    }
+
+    /** A view without every size-1 dimension. */
+    public Tensor squeeze() {
+        int keep = 0;
+        for (int d : shape) {
+            keep += d == 1 ? 0 : 1;
+        }
+        int[] s = new int[keep];
+        long[] st = new long[keep];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (shape[i] != 1) {
+                s[j] = shape[i];
+                st[j++] = strides[i];
+            }
+        }
+        return new Tensor(storage, s, st, offset);
+    }
+
+    /** A view without dimension {@code dim}, which must have size 1. */
+    public Tensor squeeze(int dim) {
+        int ax = Shapes.axis("squeeze", dim, shape.length);
+        if (shape[ax] != 1) {
+            throw new IllegalArgumentException("squeeze: dimension " + dim + " of shape " + Shapes.format(shape)
+                    + " has size " + shape[ax] + ", not 1");
+        }
+        return new Tensor(storage, remove(shape, ax), remove(strides, ax), offset);
+    }
+
+    /** A view with a new size-1 dimension at position {@code dim} (in the result's numbering). */
+    public Tensor unsqueeze(int dim) {
+        int ax = Shapes.axis("unsqueeze", dim, shape.length + 1);
+        int[] s = new int[shape.length + 1];
+        long[] st = new long[shape.length + 1];
+        for (int i = 0, j = 0; i < s.length; i++) {
+            if (i == ax) {
+                s[i] = 1;
+                st[i] = ax < shape.length ? strides[ax] * shape[ax] : 1;
+            } else {
+                s[i] = shape[j];
+                st[i] = strides[j++];
+            }
+        }
+        return new Tensor(storage, s, st, offset);
+    }
+
+    /** A view with the order of elements reversed along each of {@code dims}. */
+    public Tensor flip(int... dims) {
+        boolean[] mask = Shapes.axesMask("flip", dims, shape.length);
+        long[] st = strides.clone();
+        long off = offset;
+        for (int i = 0; i < shape.length; i++) {
+            if (mask[i] && shape[i] > 0) {
+                off += (shape[i] - 1L) * strides[i];
+                st[i] = -strides[i];
+            }
+        }
+        return new Tensor(storage, shape.clone(), st, off);
+    }
+
+    /** A view of all windows of {@code size} elements, {@code step} apart, along {@code dim}, as a new last dimension (as {@code torch.Tensor.unfold}). */
+    public Tensor unfold(int dim, int size, int step) {
+        int ax = Shapes.axis("unfold", dim, shape.length);
+        if (size < 0 || step <= 0 || size > shape[ax]) {
+            throw new IllegalArgumentException("unfold: windows of size " + size + " and step " + step
+                    + " do not fit dimension " + dim + " of shape " + Shapes.format(shape));
+        }
+        int[] s = Arrays.copyOf(shape, shape.length + 1);
+        long[] st = Arrays.copyOf(strides, strides.length + 1);
+        s[ax] = (shape[ax] - size) / step + 1;
+        st[ax] = strides[ax] * step;
+        s[shape.length] = size;
+        st[shape.length] = strides[ax];
+        return new Tensor(storage, s, st, offset);
+    }
+
+    private static int[] remove(int[] a, int i) {
+        int[] r = new int[a.length - 1];
+        System.arraycopy(a, 0, r, 0, i);
+        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
+        return r;
+    }
+
+    private static long[] remove(long[] a, int i) {
+        long[] r = new long[a.length - 1];
+        System.arraycopy(a, 0, r, 0, i);
+        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** Elementwise sum, broadcasting. */
+    public Tensor add(Tensor other) {
+        return Elementwise.binary(BinaryOp.ADD, this, other);
+    }
+
+    /** Adds a scalar (a Python-style scalar: it does not widen a float tensor's dtype). */
+    public Tensor add(double value) {
+        return add(scalarLike(value));
+    }
+
+    /** Elementwise difference, broadcasting. */
+    public Tensor sub(Tensor other) {
+        return Elementwise.binary(BinaryOp.SUB, this, other);
+    }
+
+    /** Subtracts a scalar. */
+    public Tensor sub(double value) {
+        return sub(scalarLike(value));
+    }
+
+    /** Elementwise product, broadcasting. */
+    public Tensor mul(Tensor other) {
+        return Elementwise.binary(BinaryOp.MUL, this, other);
+    }
+
+    /** Multiplies by a scalar. */
+    public Tensor mul(double value) {
+        return mul(scalarLike(value));
+    }
+
+    /** Elementwise true division, broadcasting (integer inputs give float32). */
+    public Tensor div(Tensor other) {
+        return Elementwise.binary(BinaryOp.DIV, this, other);
+    }
+
+    /** Divides by a scalar. */
+    public Tensor div(double value) {
+        return div(scalarLike(value));
+    }
+
+    /** Elementwise power, broadcasting. */
+    public Tensor pow(Tensor exponent) {
+        return Elementwise.binary(BinaryOp.POW, this, exponent);
+    }
+
+    /** Raises every element to a scalar power. */
+    public Tensor pow(double exponent) {
+        return pow(scalarLike(exponent));
+    }
+
+    /** Elementwise maximum, broadcasting (NaN wins, as in NumPy). */
+    public Tensor maximum(Tensor other) {
+        return Elementwise.binary(BinaryOp.MAXIMUM, this, other);
+    }
+
+    /** Elementwise minimum, broadcasting (NaN wins, as in NumPy). */
+    public Tensor minimum(Tensor other) {
+        return Elementwise.binary(BinaryOp.MINIMUM, this, other);
+    }
+
+    /** Elementwise {@code atan2(this, other)}, broadcasting. */
+    public Tensor atan2(Tensor other) {
+        return Elementwise.binary(BinaryOp.ATAN2, this, other);
+    }
+
+    /** Elementwise {@code ==} (bool result). */
+    public Tensor eq(Tensor other) {
+        return Elementwise.binary(BinaryOp.EQ, this, other);
+    }
+
+    /** Elementwise {@code !=} (bool result). */
+    public Tensor ne(Tensor other) {
+        return Elementwise.binary(BinaryOp.NE, this, other);
+    }
+
+    /** Elementwise {@code <} (bool result). */
+    public Tensor lt(Tensor other) {
+        return Elementwise.binary(BinaryOp.LT, this, other);
+    }
+
+    /** Elementwise {@code <=} (bool result). */
+    public Tensor le(Tensor other) {
+        return Elementwise.binary(BinaryOp.LE, this, other);
+    }
+
+    /** Elementwise {@code >} (bool result). */
+    public Tensor gt(Tensor other) {
+        return Elementwise.binary(BinaryOp.GT, this, other);
+    }
+
+    /** Elementwise {@code >=} (bool result). */
+    public Tensor ge(Tensor other) {
+        return Elementwise.binary(BinaryOp.GE, this, other);
+    }
+
+    /** Elementwise comparison with a scalar: {@code this > value}. */
+    public Tensor gt(double value) {
+        return gt(scalarLike(value));
+    }
+
+    /** Elementwise comparison with a scalar: {@code this < value}. */
+    public Tensor lt(double value) {
+        return lt(scalarLike(value));
+    }
+
+    /** Elementwise logical and of the truth values (bool result). */
+    public Tensor logicalAnd(Tensor other) {
+        return Elementwise.binary(BinaryOp.LOGICAL_AND, this, other);
+    }
+
+    /** Elementwise logical or of the truth values (bool result). */
+    public Tensor logicalOr(Tensor other) {
+        return Elementwise.binary(BinaryOp.LOGICAL_OR, this, other);
+    }
+
+    /** Elementwise logical not (bool result). */
+    public Tensor logicalNot() {
+        return Elementwise.unary(UnaryOp.LOGICAL_NOT, this);
+    }
+
+    /**
+     * Picks {@code a} where {@code condition} is true and {@code b} elsewhere; all three broadcast,
+     * and the result has the promoted dtype of {@code a} and {@code b}.
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return Elementwise.where(condition, a, b);
+    }
+
+    /** Applies a unary operation of the op table. */
+    public Tensor apply(UnaryOp op) {
+        return Elementwise.unary(op, this);
+    }
+
+    /** Elementwise negation. */
+    public Tensor neg() {
+        return apply(UnaryOp.NEG);
+    }
+
+    /** Elementwise absolute value (the modulus, as a real tensor, for complex input). */
+    public Tensor abs() {
+        return apply(UnaryOp.ABS);
+    }
+
+    /** Elementwise e^x (complex exponential for complex input). */
+    public Tensor exp() {
+        return apply(UnaryOp.EXP);
+    }
+
+    /** Elementwise natural logarithm (principal branch for complex input). */
+    public Tensor log() {
+        return apply(UnaryOp.LOG);
+    }
+
+    /** Elementwise square root (principal branch for complex input). */
+    public Tensor sqrt() {
+        return apply(UnaryOp.SQRT);
+    }
+
+    /** Elementwise 1/sqrt(x). */
+    public Tensor rsqrt() {
+        return apply(UnaryOp.RSQRT);
+    }
+
+    /** Elementwise sine. */
+    public Tensor sin() {
+        return apply(UnaryOp.SIN);
+    }
+
+    /** Elementwise cosine. */
+    public Tensor cos() {
+        return apply(UnaryOp.COS);
+    }
+
+    /** Elementwise hyperbolic tangent. */
+    public Tensor tanh() {
+        return apply(UnaryOp.TANH);
+    }
+
+    /** Elementwise logistic sigmoid 1/(1+e^-x). */
+    public Tensor sigmoid() {
+        return apply(UnaryOp.SIGMOID);
+    }
+
+    /** Elementwise error function. */
+    public Tensor erf() {
+        return apply(UnaryOp.ERF);
+    }
+
+    /** Elementwise exact GELU: x * Phi(x). */
+    public Tensor gelu() {
+        return apply(UnaryOp.GELU);
+    }
+
+    /** Elementwise tanh-approximated GELU (as {@code approximate='tanh'} in PyTorch). */
+    public Tensor geluTanh() {
+        return apply(UnaryOp.GELU_TANH);
+    }
+
+    /** Elementwise SiLU (swish): x * sigmoid(x). */
+    public Tensor silu() {
+        return apply(UnaryOp.SILU);
+    }
+
+    /** Elementwise max(x, 0). */
+    public Tensor relu() {
+        return apply(UnaryOp.RELU);
+    }
+
+    /** Elementwise x*x. */
+    public Tensor square() {
+        return apply(UnaryOp.SQUARE);
+    }
+
+    /** Elementwise 1/x. */
+    public Tensor reciprocal() {
+        return apply(UnaryOp.RECIPROCAL);
+    }
+
+    /** Elementwise log(1+x), accurate near 0. */
+    public Tensor log1p() {
+        return apply(UnaryOp.LOG1P);
+    }
+
+    /** Elementwise e^x - 1, accurate near 0. */
+    public Tensor expm1() {
+        return apply(UnaryOp.EXPM1);
+    }
+
+    /** Elementwise floor. */
+    public Tensor floor() {
+        return apply(UnaryOp.FLOOR);
+    }
+
+    /** Elementwise ceiling. */
+    public Tensor ceil() {
+        return apply(UnaryOp.CEIL);
+    }
+
+    /** Elementwise rounding to nearest, ties to even (as NumPy). */
+    public Tensor round() {
+        return apply(UnaryOp.ROUND);
+    }
+
+    /** Elementwise sign: -1, 0 or 1. */
+    public Tensor sign() {
+        return apply(UnaryOp.SIGN);
+    }
+
+    /** Elementwise clamp into [min, max]; use infinities for a one-sided clamp. */
+    public Tensor clamp(double min, double max) {
+        if (min > max) {
+            throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
+        }
+        return maximum(scalarLike(min)).minimum(scalarLike(max));
+    }
+
+    /** Real part of a complex tensor (a copy of a real tensor). */
+    public Tensor real() {
+        return apply(UnaryOp.REAL);
+    }
+
+    /** Imaginary part of a complex tensor (zeros for a real tensor). */
+    public Tensor imag() {
+        return apply(UnaryOp.IMAG);
+    }
+
+    /** Complex conjugate (a copy of a real tensor). */
+    public Tensor conj() {
+        return apply(UnaryOp.CONJ);
+    }
+
+    /** Argument (phase) of each element in radians, as a real tensor. */
+    public Tensor angle() {
+        return apply(UnaryOp.ANGLE);
+    }
+
+    /** A 0-d tensor holding {@code value} with the dtype a Python scalar would take against this tensor. */
+    private Tensor scalarLike(double value) {
+        DType dt = dtype();
+        boolean integral = value == Math.rint(value) && !Double.isInfinite(value);
+        DType st = dt.isInexact() ? dt.realPart() : (integral && dt != DType.BOOL ? dt : DType.FLOAT32);
+        if (dt == DType.BOOL && integral) {
+            st = DType.INT32;
+        }
+        return full(st, value);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Sum over {@code axes} (all when none are given), dropping them. Integer and bool sums are int32. */
+    public Tensor sum(int... axes) {
+        return Reductions.sum(this, axes, false);
+    }
+
+    /** Sum over {@code axes} (all when empty), keeping them as size 1 when {@code keepDim}. */
+    public Tensor sum(int[] axes, boolean keepDim) {
+        return Reductions.sum(this, axes, keepDim);
+    }
+
+    /** Mean over {@code axes} (all when none are given). */
+    public Tensor mean(int... axes) {
+        return Reductions.mean(this, axes, false);
+    }
+
+    /** Mean over {@code axes}, keeping them when {@code keepDim}. */
+    public Tensor mean(int[] axes, boolean keepDim) {
+        return Reductions.mean(this, axes, keepDim);
+    }
+
+    /**
+     * Variance over {@code axes}: sum of squared deviations divided by {@code n - correction}
+     * (0 for the population variance as NumPy's default, 1 for the sample variance as PyTorch's).
+     */
+    public Tensor var(int[] axes, int correction, boolean keepDim) {
+        return Reductions.var(this, axes, correction, keepDim);
+    }
+
+    /** Maximum over {@code axes} (all when none are given). */
+    public Tensor max(int... axes) {
+        return Reductions.max(this, axes, false);
+    }
+
+    /** Maximum over {@code axes}, keeping them when {@code keepDim}. */
+    public Tensor max(int[] axes, boolean keepDim) {
+        return Reductions.max(this, axes, keepDim);
+    }
+
+    /** Minimum over {@code axes} (all when none are given). */
+    public Tensor min(int... axes) {
+        return Reductions.min(this, axes, false);
+    }
+
+    /** Minimum over {@code axes}, keeping them when {@code keepDim}. */
+    public Tensor min(int[] axes, boolean keepDim) {
+        return Reductions.min(this, axes, keepDim);
+    }
+
+    /** Index of the first maximum along {@code axis} (int32). */
+    public Tensor argmax(int axis, boolean keepDim) {
+        return Reductions.argmax(this, axis, keepDim);
+    }
+
+    /** Index of the first minimum along {@code axis} (int32). */
+    public Tensor argmin(int axis, boolean keepDim) {
+        return Reductions.argmin(this, axis, keepDim);
+    }
+
+    /** log(sum(exp(x))) over {@code axes}, computed without overflow. */
+    public Tensor logsumexp(int[] axes, boolean keepDim) {
+        return Reductions.logsumexp(this, axes, keepDim);
+    }
+
+    /** The p-norm over {@code axes} ({@code p} may be infinite); the modulus is used for complex input. */
+    public Tensor norm(double p, int[] axes, boolean keepDim) {
+        return Reductions.norm(this, p, axes, keepDim);
+    }
+
+    /** Softmax along {@code axis}. */
+    public Tensor softmax(int axis) {
+        return Normalization.softmax(this, axis);
+    }
+
+    /** Log-softmax along {@code axis}. */
+    public Tensor logSoftmax(int axis) {
+        return Normalization.logSoftmax(this, axis);
+    }
+
+    /**
+     * Layer normalization over the last dimension: (x - mean) / sqrt(var + eps) * weight + bias, with the
+     * population variance. {@code weight} and {@code bias} have the size of the last dimension, or are null.
+     */
+    public Tensor layerNorm(Tensor weight, Tensor bias, double eps) {
+        return Normalization.layerNorm(this, weight, bias, eps);
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * Matrix product with NumPy's {@code matmul} rules: 1-D operands are promoted to a row or column
+     * and that dimension is removed after; batch dimensions broadcast.
+     */
+    public Tensor matmul(Tensor other) {
+        return Matmul.matmul(this, other);
+    }
+
+    // ---------------------------------------------------------------- joining and indexing
+
+    /** Joins tensors of equal shape but along {@code dim}. */
+    public static Tensor concat(List<Tensor> tensors, int dim) {
+        return Joining.concat(tensors, dim);
+    }
+
+    /** Stacks tensors of equal shape along a new dimension {@code dim}. */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        return Joining.stack(tensors, dim);
+    }
+
+    /** Views of consecutive pieces of {@code sizes} along {@code dim}; the sizes must add up to the dimension. */
+    public List<Tensor> split(int[] sizes, int dim) {
+        return Joining.split(this, sizes, dim);
+    }
+
+    /** Views of {@code chunks} nearly equal pieces along {@code dim} (the last may be smaller). */
+    public List<Tensor> chunk(int chunks, int dim) {
+        return Joining.chunk(this, chunks, dim);
+    }
+
+    /** {@code out[i][j][k] = this[index[i][j][k]][j][k]} for dim 0, and so on (as {@code torch.gather}). */
+    public Tensor gather(int dim, Tensor index) {
+        return Indexing.gather(this, dim, index);
+    }
+
+    /** A copy of this with {@code src} added at {@code index} along {@code dim} (as {@code torch.scatter_add}). */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return Indexing.scatterAdd(this, dim, index, src);
+    }
+
+    /** The entries at the 1-D int {@code index} along {@code dim} (as {@code torch.index_select}). */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return Indexing.indexSelect(this, dim, index);
+    }
+
+    /**
+     * Pads with a constant. {@code padding} holds (before, after) pairs starting from the last
+     * dimension, as {@code torch.nn.functional.pad}; negative amounts crop.
+     */
+    public Tensor pad(int[] padding, double value) {
+        return Windows.pad(this, padding, value);
+    }
+
+    /**
+     * im2col: sliding blocks of a [N, C, H, W] tensor as columns of a [N, C*kh*kw, L] tensor
+     * (as {@code torch.nn.functional.unfold}).
+     */
+    public Tensor im2col(int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        return Windows.im2col(this, kernel, dilation, padding, stride);
+    }
+
+    /** col2im: sums [N, C*kh*kw, L] columns back into a [N, C, H, W] tensor (as {@code torch.nn.functional.fold}). */
+    public Tensor col2im(int[] outputSize, int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        return Windows.col2im(this, outputSize, kernel, dilation, padding, stride);
+    }
+
+    // ---------------------------------------------------------------- printing
+
+    @Override
+    public String toString() {
+        if (!storage.isAlive()) {
+            return "Tensor(freed, shape=" + Shapes.format(shape) + ", dtype=" + dtype() + ")";
+        }
+        return TensorFormat.format(this);
+    }
+}
