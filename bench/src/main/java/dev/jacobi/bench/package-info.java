@@ -1,2 +1,0 @@
-/** JMH benchmarks, the {@code jacobi} command line and the tour. */
-package dev.jacobi.bench;

@@ -1,0 +1,14 @@
+package dev.jacobi.bench.tour;
+
+import java.util.List;
+
+/** Every entry of the tour, in the order it runs. Add new experiments here. */
+public final class TourEntries {
+    private TourEntries() {
+    }
+
+    /** The entries, in order. */
+    public static List<TourEntry> all() {
+        return List.of();
+    }
+}
