@@ -6,12 +6,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static dev.jacobi.tensor.TestTensors.indices;
+import static dev.jacobi.tensor.TestTensors.shape;
 import static dev.jacobi.tensor.ops.ShapingSamples.anyDType;
 import static dev.jacobi.tensor.ops.ShapingSamples.flat;
-import static dev.jacobi.tensor.ops.ShapingSamples.indices;
 import static dev.jacobi.tensor.ops.ShapingSamples.random;
 import static dev.jacobi.tensor.ops.ShapingSamples.randomIndex;
-import static dev.jacobi.tensor.ops.ShapingSamples.shape;
 import static dev.jacobi.tensor.ops.ShapingSamples.stored;
 import static dev.jacobi.tensor.ops.ShapingSamples.width;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static dev.jacobi.tensor.TestTensors.indices;
+import static dev.jacobi.tensor.TestTensors.shape;
 import static dev.jacobi.tensor.ops.ShapingSamples.anyDType;
 import static dev.jacobi.tensor.ops.ShapingSamples.flat;
-import static dev.jacobi.tensor.ops.ShapingSamples.indices;
 import static dev.jacobi.tensor.ops.ShapingSamples.random;
-import static dev.jacobi.tensor.ops.ShapingSamples.shape;
 import static dev.jacobi.tensor.ops.ShapingSamples.width;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
