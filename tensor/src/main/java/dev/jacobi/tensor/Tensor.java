@@ -375,6 +375,9 @@ public final class Tensor {
     public double[] toDoubleArray() {
         Tensor c = contiguous();
         int n = Math.toIntExact(c.numel());
+        if (n == 0) {
+            return new double[0]; // an empty view may point past the end of its storage
+        }
         java.lang.foreign.MemorySegment seg = c.storage.segment();
         return switch (dtype()) {
             case FLOAT64 -> seg.asSlice(c.offset * 8, n * 8L).toArray(Storage.F64);
