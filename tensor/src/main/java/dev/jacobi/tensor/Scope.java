@@ -45,15 +45,22 @@ public final class Scope implements AutoCloseable {
         return OPEN.get().peek();
     }
 
-    /** Allocates 64-byte aligned, zeroed memory from the innermost scope, or from the GC when none is open. */
-    static MemorySegment allocate(long bytes) {
+    /**
+     * Allocates 64-byte aligned memory from the innermost scope, or from the GC when none is open.
+     *
+     * @param zero whether the memory must be zeroed (kernels that write every element need not)
+     */
+    static MemorySegment allocate(long bytes, boolean zero) {
         Scope scope = current();
-        if (scope == null) {
-            return Arena.ofAuto().allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+        Arena owner = scope == null ? Arena.ofAuto() : scope.arena;
+        if (scope != null) {
+            scope.bytesAllocated += bytes;
+            LIVE_BYTES.addAndGet(bytes);
         }
-        scope.bytesAllocated += bytes;
-        LIVE_BYTES.addAndGet(bytes);
-        return scope.arena.allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+        if (bytes >= NativePool.MIN_POOLED) {
+            return NativePool.take(bytes, owner, zero);
+        }
+        return owner.allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
     }
 
     /** Bytes currently held by the open scopes of all threads (tensor data only, not alignment padding). */

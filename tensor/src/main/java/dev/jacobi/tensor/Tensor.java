@@ -204,10 +204,20 @@ public final class Tensor {
         return gen.bernoulli(p);
     }
 
-    /** An uninitialised-looking (zeroed) contiguous tensor; for kernels that fill every element. */
+    /** A contiguous tensor of zeros; the same as {@link #zeros}. */
     public static Tensor empty(DType dtype, int... shape) {
         Shapes.checkShape("Tensor.empty", shape);
         Storage s = Storage.allocate(dtype, Shapes.numel(shape));
+        return new Tensor(s, shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    /**
+     * A contiguous tensor whose values are unspecified (they may be an earlier tensor's), for kernels
+     * that write every element before anyone reads it. Saves a pass over memory on large outputs.
+     */
+    public static Tensor uninitialized(DType dtype, int... shape) {
+        Shapes.checkShape("Tensor.uninitialized", shape);
+        Storage s = Storage.allocateUninitialized(dtype, Shapes.numel(shape));
         return new Tensor(s, shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
@@ -428,7 +438,7 @@ public final class Tensor {
 
     /** A contiguous copy with its own storage. */
     public Tensor copy() {
-        Tensor out = empty(dtype(), shape);
+        Tensor out = uninitialized(dtype(), shape);
         Elementwise.copyInto(this, out);
         return out;
     }
@@ -444,7 +454,7 @@ public final class Tensor {
         if (dtype == dtype()) {
             return this;
         }
-        Tensor out = empty(dtype, shape);
+        Tensor out = uninitialized(dtype, shape);
         Elementwise.copyInto(this, out);
         return out;
     }
