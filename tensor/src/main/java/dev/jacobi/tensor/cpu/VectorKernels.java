@@ -61,7 +61,8 @@ public final class VectorKernels {
         int i = 0;
         boolean both = sa == 1 && sb == 1;
         boolean left = sa == 1; // else the left operand is the broadcast one
-        FloatVector fixed = both ? null : left ? FloatVector.broadcast(F, b.getAtIndex(ValueLayout.JAVA_FLOAT, ib)) : FloatVector.broadcast(F, a.getAtIndex(ValueLayout.JAVA_FLOAT, ia));
+        // Never null: C2 crashed (SIGSEGV at address 0x10) on a null vector here, though only dead paths read it.
+        FloatVector fixed = both ? FloatVector.zero(F) : left ? FloatVector.broadcast(F, b.getAtIndex(ValueLayout.JAVA_FLOAT, ib)) : FloatVector.broadcast(F, a.getAtIndex(ValueLayout.JAVA_FLOAT, ia));
         long ov = left ? oa : ob;
         MemorySegment mv = left ? a : b;
         switch (op) {
@@ -193,7 +194,8 @@ public final class VectorKernels {
         int i = 0;
         boolean both = sa == 1 && sb == 1;
         boolean left = sa == 1; // else the left operand is the broadcast one
-        DoubleVector fixed = both ? null : left ? DoubleVector.broadcast(D, b.getAtIndex(ValueLayout.JAVA_DOUBLE, ib)) : DoubleVector.broadcast(D, a.getAtIndex(ValueLayout.JAVA_DOUBLE, ia));
+        // Never null: C2 crashed (SIGSEGV at address 0x10) on a null vector here, though only dead paths read it.
+        DoubleVector fixed = both ? DoubleVector.zero(D) : left ? DoubleVector.broadcast(D, b.getAtIndex(ValueLayout.JAVA_DOUBLE, ib)) : DoubleVector.broadcast(D, a.getAtIndex(ValueLayout.JAVA_DOUBLE, ia));
         long ov = left ? oa : ob;
         MemorySegment mv = left ? a : b;
         switch (op) {
