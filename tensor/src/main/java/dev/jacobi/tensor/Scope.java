@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Owns the off-heap memory of the tensors created while it is open on the current thread.
@@ -22,6 +23,7 @@ import java.util.Deque;
  */
 public final class Scope implements AutoCloseable {
     private static final ThreadLocal<Deque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final AtomicLong LIVE_BYTES = new AtomicLong();
 
     private final Arena arena = Arena.ofShared();
     private final Thread owner = Thread.currentThread();
@@ -50,7 +52,13 @@ public final class Scope implements AutoCloseable {
             return Arena.ofAuto().allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
         }
         scope.bytesAllocated += bytes;
+        LIVE_BYTES.addAndGet(bytes);
         return scope.arena.allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+    }
+
+    /** Bytes currently held by the open scopes of all threads (tensor data only, not alignment padding). */
+    public static long liveBytes() {
+        return LIVE_BYTES.get();
     }
 
     /** Bytes allocated in this scope so far. */
@@ -104,5 +112,6 @@ public final class Scope implements AutoCloseable {
         stack.pop();
         closed = true;
         arena.close();
+        LIVE_BYTES.addAndGet(-bytesAllocated);
     }
 }

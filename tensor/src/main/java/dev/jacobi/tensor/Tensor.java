@@ -179,12 +179,12 @@ public final class Tensor {
         return t;
     }
 
-    /** Uniform random values in [0, 1) of the given floating dtype. */
+    /** Uniform random values in [0, 1) of the given floating dtype; see {@link Generator} for the stream. */
     public static Tensor rand(Generator gen, DType dtype, int... shape) {
         return gen.uniform(dtype, 0, 1, shape);
     }
 
-    /** Standard normal random values of the given floating dtype. */
+    /** Standard normal random values of the given floating dtype; see {@link Generator} for the stream. */
     public static Tensor randn(Generator gen, DType dtype, int... shape) {
         return gen.normal(dtype, 0, 1, shape);
     }
@@ -375,6 +375,9 @@ public final class Tensor {
     public double[] toDoubleArray() {
         Tensor c = contiguous();
         int n = Math.toIntExact(c.numel());
+        if (n == 0) {
+            return new double[0]; // an empty view may point past the end of its storage
+        }
         java.lang.foreign.MemorySegment seg = c.storage.segment();
         return switch (dtype()) {
             case FLOAT64 -> seg.asSlice(c.offset * 8, n * 8L).toArray(Storage.F64);
@@ -1151,7 +1154,10 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- joining and indexing
 
-    /** Joins tensors of equal shape but along {@code dim}. */
+    /**
+     * Joins tensors of one rank, with equal sizes except along {@code dim}, into a new tensor of their
+     * promoted dtype (see {@link Joining#concat}).
+     */
     public static Tensor concat(List<Tensor> tensors, int dim) {
         return Joining.concat(tensors, dim);
     }
@@ -1166,17 +1172,27 @@ public final class Tensor {
         return Joining.split(this, sizes, dim);
     }
 
-    /** Views of {@code chunks} nearly equal pieces along {@code dim} (the last may be smaller). */
+    /**
+     * Views of pieces of {@code ceil(size / chunks)} elements along {@code dim}, the last smaller when the
+     * size does not divide; as {@code torch.chunk}, there may be fewer than {@code chunks} pieces.
+     */
     public List<Tensor> chunk(int chunks, int dim) {
         return Joining.chunk(this, chunks, dim);
     }
 
-    /** {@code out[i][j][k] = this[index[i][j][k]][j][k]} for dim 0, and so on (as {@code torch.gather}). */
+    /**
+     * {@code out[i][j][k] = this[index[i][j][k]][j][k]} for dim 0, and so on (as {@code torch.gather});
+     * {@code index} is int32 or int8, and an index outside {@code [0, size(dim))} throws
+     * {@link IndexOutOfBoundsException}. See {@link Indexing#gather}.
+     */
     public Tensor gather(int dim, Tensor index) {
         return Indexing.gather(this, dim, index);
     }
 
-    /** A copy of this with {@code src} added at {@code index} along {@code dim} (as {@code torch.scatter_add}). */
+    /**
+     * A copy of this with {@code src} added at {@code index} along {@code dim} (as {@code torch.scatter_add}),
+     * in this tensor's dtype; see {@link Indexing#scatterAdd} for which {@code src} dtypes are accepted.
+     */
     public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
         return Indexing.scatterAdd(this, dim, index, src);
     }
