@@ -46,6 +46,10 @@ public final class Main {
             new Command("jmh", "bench jmh [JMH ARGS...]",
                     "runs the JMH benchmarks of bench/ (bench jmh -l lists them, bench jmh -h shows JMH's options)",
                     (args, out, err) -> {
+                        if (Main.class.getClassLoader().getResource("META-INF/BenchmarkList") == null) {
+                            err.println("jacobi bench jmh: this build has no JMH benchmarks");
+                            return 1;
+                        }
                         org.openjdk.jmh.Main.main(args.toArray(String[]::new));
                         return 0;
                     }));
@@ -74,6 +78,9 @@ public final class Main {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // plots are drawn to files, never to a screen
+        }
         System.exit(run(List.of(args), System.out, System.err));
     }
 
@@ -98,11 +105,10 @@ public final class Main {
             err.print(list(table));
             return EXIT_USAGE;
         }
-        if (rest.contains("--help") || rest.contains("-h")) {
-            if (!command.name().equals("jmh")) { // JMH has its own -h
-                out.print(list(List.of(command)));
-                return 0;
-            }
+        boolean helpAsked = !rest.isEmpty() && (rest.getFirst().equals("--help") || rest.getFirst().equals("-h"));
+        if (helpAsked && !command.name().equals("jmh")) { // JMH has its own -h
+            out.print(list(command.name().equals("bench") ? BENCHMARKS : List.of(command)));
+            return 0;
         }
         try {
             return command.action().run(rest, out, err);

@@ -391,6 +391,7 @@ public final class TensorSelfCheck implements TourEntry {
         long baseline = -1;
         long peak = 0;
         long allocatedAfterWarmup = 0;
+        long liveBefore = Scope.liveBytes();
         for (int i = 0; i < iterations; i++) {
             try (Scope scope = Scope.open()) {
                 Tensor a = Tensor.zeros(DType.FLOAT32, n);
@@ -418,6 +419,8 @@ public final class TensorSelfCheck implements TourEntry {
                 }
             }
         }
+        // Scope's own count of the bytes its open scopes hold is back where it was.
+        log.check("scopes", "live bytes after the loop", null, Math.abs(Scope.liveBytes() - liveBefore), 0);
         if (baseline < 0) {
             log.scopeSummary = "RSS not readable on this OS; " + iterations + " scopes ran";
             return;
@@ -628,8 +631,7 @@ public final class TensorSelfCheck implements TourEntry {
                 case "ran" -> own.stream().allMatch(Check::passed) ? "ok" : "FAILED";
                 default -> s.status();
             };
-            double worst = own.stream().mapToDouble(Check::error).max().orElse(0);
-            String note = s.status().equals("ran") ? s.note() + ", max error " + format(worst) : s.note();
+            String note = s.status().equals("ran") ? s.note() + "; " + headroom(own) : s.note();
             metrics.add(new Metric("step " + s.name(), value, note));
         }
         for (Check c : failed) {
@@ -654,6 +656,19 @@ public final class TensorSelfCheck implements TourEntry {
                     .append(skipped.stream().map(StepOutcome::name).collect(Collectors.joining(", ")));
         }
         return new TourResult(failed.isEmpty() && broken.isEmpty(), summary.toString(), metrics, plots);
+    }
+
+    /** "all exact", or how much of its tolerance the worst check used. */
+    private static String headroom(List<Check> checks) {
+        double worst = 0;
+        for (Check c : checks) {
+            worst = Math.max(worst, c.tolerance() > 0 ? c.error() / c.tolerance() : c.error() == 0 ? 0 : Double.POSITIVE_INFINITY);
+        }
+        if (checks.stream().allMatch(c -> c.error() == 0)) {
+            return "all exact";
+        }
+        return Double.isFinite(worst) ? String.format(Locale.ROOT, "worst used %.2g%% of its tolerance", 100 * worst)
+                : "a check that must be exact was not";
     }
 
     private static String format(double v) {

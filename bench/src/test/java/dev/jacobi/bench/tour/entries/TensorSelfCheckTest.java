@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The tensor self-check passes on the tensor core as it is, and its references judge errors as documented. */
-class TensorSelfCheckOnTheCurrentCore {
+class TensorSelfCheckTest {
     @BeforeAll
     static void headless() {
         System.setProperty("java.awt.headless", "true");

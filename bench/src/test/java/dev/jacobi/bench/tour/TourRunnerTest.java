@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The tour runner runs every selected entry, reports each one's outcome, and exits non-zero on any failure. */
-class TourRunnerReportsEachEntry {
+class TourRunnerTest {
     @TempDir
     Path dir;
 
