@@ -9,5 +9,6 @@ module dev.jacobi.bench {
     requires me.tongfei.progressbar;
     requires java.desktop;
 
+    exports dev.jacobi.bench.cli;
     exports dev.jacobi.bench.tour;
 }

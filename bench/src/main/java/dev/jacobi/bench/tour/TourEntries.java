@@ -1,5 +1,7 @@
 package dev.jacobi.bench.tour;
 
+import dev.jacobi.bench.tour.entries.TensorSelfCheck;
+
 import java.util.List;
 
 /** Every entry of the tour, in the order it runs. Add new experiments here. */
@@ -9,6 +11,7 @@ public final class TourEntries {
 
     /** The entries, in order. */
     public static List<TourEntry> all() {
-        return List.of();
+        return List.of(
+                new TensorSelfCheck());
     }
 }
