@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Owns the off-heap memory of the tensors created while it is open on the current thread.
@@ -22,6 +23,7 @@ import java.util.Deque;
  */
 public final class Scope implements AutoCloseable {
     private static final ThreadLocal<Deque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final AtomicLong LIVE_BYTES = new AtomicLong();
 
     private final Arena arena = Arena.ofShared();
     private final Thread owner = Thread.currentThread();
@@ -43,14 +45,27 @@ public final class Scope implements AutoCloseable {
         return OPEN.get().peek();
     }
 
-    /** Allocates 64-byte aligned, zeroed memory from the innermost scope, or from the GC when none is open. */
-    static MemorySegment allocate(long bytes) {
+    /**
+     * Allocates 64-byte aligned memory from the innermost scope, or from the GC when none is open.
+     *
+     * @param zero whether the memory must be zeroed (kernels that write every element need not)
+     */
+    static MemorySegment allocate(long bytes, boolean zero) {
         Scope scope = current();
-        if (scope == null) {
-            return Arena.ofAuto().allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+        Arena owner = scope == null ? Arena.ofAuto() : scope.arena;
+        if (scope != null) {
+            scope.bytesAllocated += bytes;
+            LIVE_BYTES.addAndGet(bytes);
         }
-        scope.bytesAllocated += bytes;
-        return scope.arena.allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+        if (bytes >= NativePool.MIN_POOLED) {
+            return NativePool.take(bytes, owner, zero);
+        }
+        return owner.allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+    }
+
+    /** Bytes currently held by the open scopes of all threads (tensor data only, not alignment padding). */
+    public static long liveBytes() {
+        return LIVE_BYTES.get();
     }
 
     /** Bytes allocated in this scope so far. */
@@ -104,5 +119,6 @@ public final class Scope implements AutoCloseable {
         stack.pop();
         closed = true;
         arena.close();
+        LIVE_BYTES.addAndGet(-bytesAllocated);
     }
 }

@@ -179,12 +179,12 @@ public final class Tensor {
         return t;
     }
 
-    /** Uniform random values in [0, 1) of the given floating dtype. */
+    /** Uniform random values in [0, 1) of the given floating dtype; see {@link Generator} for the stream. */
     public static Tensor rand(Generator gen, DType dtype, int... shape) {
         return gen.uniform(dtype, 0, 1, shape);
     }
 
-    /** Standard normal random values of the given floating dtype. */
+    /** Standard normal random values of the given floating dtype; see {@link Generator} for the stream. */
     public static Tensor randn(Generator gen, DType dtype, int... shape) {
         return gen.normal(dtype, 0, 1, shape);
     }
@@ -204,10 +204,20 @@ public final class Tensor {
         return gen.bernoulli(p);
     }
 
-    /** An uninitialised-looking (zeroed) contiguous tensor; for kernels that fill every element. */
+    /** A contiguous tensor of zeros; the same as {@link #zeros}. */
     public static Tensor empty(DType dtype, int... shape) {
         Shapes.checkShape("Tensor.empty", shape);
         Storage s = Storage.allocate(dtype, Shapes.numel(shape));
+        return new Tensor(s, shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    /**
+     * A contiguous tensor whose values are unspecified (they may be an earlier tensor's), for kernels
+     * that write every element before anyone reads it. Saves a pass over memory on large outputs.
+     */
+    public static Tensor uninitialized(DType dtype, int... shape) {
+        Shapes.checkShape("Tensor.uninitialized", shape);
+        Storage s = Storage.allocateUninitialized(dtype, Shapes.numel(shape));
         return new Tensor(s, shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
@@ -375,6 +385,9 @@ public final class Tensor {
     public double[] toDoubleArray() {
         Tensor c = contiguous();
         int n = Math.toIntExact(c.numel());
+        if (n == 0) {
+            return new double[0]; // an empty view may point past the end of its storage
+        }
         java.lang.foreign.MemorySegment seg = c.storage.segment();
         return switch (dtype()) {
             case FLOAT64 -> seg.asSlice(c.offset * 8, n * 8L).toArray(Storage.F64);
@@ -425,7 +438,7 @@ public final class Tensor {
 
     /** A contiguous copy with its own storage. */
     public Tensor copy() {
-        Tensor out = empty(dtype(), shape);
+        Tensor out = uninitialized(dtype(), shape);
         Elementwise.copyInto(this, out);
         return out;
     }
@@ -441,7 +454,7 @@ public final class Tensor {
         if (dtype == dtype()) {
             return this;
         }
-        Tensor out = empty(dtype, shape);
+        Tensor out = uninitialized(dtype, shape);
         Elementwise.copyInto(this, out);
         return out;
     }
@@ -1151,7 +1164,10 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- joining and indexing
 
-    /** Joins tensors of equal shape but along {@code dim}. */
+    /**
+     * Joins tensors of one rank, with equal sizes except along {@code dim}, into a new tensor of their
+     * promoted dtype (see {@link Joining#concat}).
+     */
     public static Tensor concat(List<Tensor> tensors, int dim) {
         return Joining.concat(tensors, dim);
     }
@@ -1166,17 +1182,27 @@ public final class Tensor {
         return Joining.split(this, sizes, dim);
     }
 
-    /** Views of {@code chunks} nearly equal pieces along {@code dim} (the last may be smaller). */
+    /**
+     * Views of pieces of {@code ceil(size / chunks)} elements along {@code dim}, the last smaller when the
+     * size does not divide; as {@code torch.chunk}, there may be fewer than {@code chunks} pieces.
+     */
     public List<Tensor> chunk(int chunks, int dim) {
         return Joining.chunk(this, chunks, dim);
     }
 
-    /** {@code out[i][j][k] = this[index[i][j][k]][j][k]} for dim 0, and so on (as {@code torch.gather}). */
+    /**
+     * {@code out[i][j][k] = this[index[i][j][k]][j][k]} for dim 0, and so on (as {@code torch.gather});
+     * {@code index} is int32 or int8, and an index outside {@code [0, size(dim))} throws
+     * {@link IndexOutOfBoundsException}. See {@link Indexing#gather}.
+     */
     public Tensor gather(int dim, Tensor index) {
         return Indexing.gather(this, dim, index);
     }
 
-    /** A copy of this with {@code src} added at {@code index} along {@code dim} (as {@code torch.scatter_add}). */
+    /**
+     * A copy of this with {@code src} added at {@code index} along {@code dim} (as {@code torch.scatter_add}),
+     * in this tensor's dtype; see {@link Indexing#scatterAdd} for which {@code src} dtypes are accepted.
+     */
     public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
         return Indexing.scatterAdd(this, dim, index, src);
     }

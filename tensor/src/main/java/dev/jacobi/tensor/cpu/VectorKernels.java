@@ -20,6 +20,7 @@ public final class VectorKernels {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     static final int FLOAT_LANES = F.length();
+    static final int DOUBLE_LANES = D.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private VectorKernels() {
@@ -43,36 +44,126 @@ public final class VectorKernels {
     /**
      * out[i] = op(a[ia + i*sa], b[ib + i*sb]) for float32 rows whose steps are 1 or 0 (broadcast).
      *
-     * @return false when the op or the steps have no vector form
+     * @return false when the op or the steps have no vector form (the caller then loops in scalar code)
      */
     public static boolean binaryFloat(BinaryOp op, int n, MemorySegment out, long io,
                                       MemorySegment a, long ia, long sa, MemorySegment b, long ib, long sb) {
-        VectorOperators.Binary vop = binaryOperator(op);
-        if (vop == null || sa > 1 || sb > 1 || sa < 0 || sb < 0) {
+        if (sa < 0 || sa > 1 || sb < 0 || sb > 1 || (sa == 0 && sb == 0)) {
             return false;
         }
+        // Each op has its own loop: the Vector API compiles to SIMD instructions only where the
+        // JIT sees the operation as a constant, which a shared loop taking the op as a parameter
+        // (compiled on its own when the loop runs hot) does not give (measured: 10x slower).
         int bound = F.loopBound(n);
+        long oo = io * 4;
+        long oa = ia * 4;
+        long ob = ib * 4;
         int i = 0;
-        if (sa == 1 && sb == 1) {
-            for (; i < bound; i += F.length()) {
-                FloatVector va = FloatVector.fromMemorySegment(F, a, (ia + i) * 4, ORDER);
-                FloatVector vb = FloatVector.fromMemorySegment(F, b, (ib + i) * 4, ORDER);
-                va.lanewise(vop, vb).intoMemorySegment(out, (io + i) * 4, ORDER);
+        boolean both = sa == 1 && sb == 1;
+        boolean left = sa == 1; // else the left operand is the broadcast one
+        FloatVector fixed = both ? null : left ? FloatVector.broadcast(F, b.getAtIndex(ValueLayout.JAVA_FLOAT, ib)) : FloatVector.broadcast(F, a.getAtIndex(ValueLayout.JAVA_FLOAT, ia));
+        long ov = left ? oa : ob;
+        MemorySegment mv = left ? a : b;
+        switch (op) {
+            case ADD -> {
+                if (both) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, a, oa + i * 4L, ORDER).add(FloatVector.fromMemorySegment(F, b, ob + i * 4L, ORDER))
+                                .intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER).add(fixed).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        fixed.add(FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER)).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                }
             }
-        } else if (sa == 1) {
-            FloatVector vb = FloatVector.broadcast(F, b.getAtIndex(ValueLayout.JAVA_FLOAT, ib));
-            for (; i < bound; i += F.length()) {
-                FloatVector va = FloatVector.fromMemorySegment(F, a, (ia + i) * 4, ORDER);
-                va.lanewise(vop, vb).intoMemorySegment(out, (io + i) * 4, ORDER);
+            case SUB -> {
+                if (both) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, a, oa + i * 4L, ORDER).sub(FloatVector.fromMemorySegment(F, b, ob + i * 4L, ORDER))
+                                .intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER).sub(fixed).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        fixed.sub(FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER)).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                }
             }
-        } else if (sb == 1) {
-            FloatVector va = FloatVector.broadcast(F, a.getAtIndex(ValueLayout.JAVA_FLOAT, ia));
-            for (; i < bound; i += F.length()) {
-                FloatVector vb = FloatVector.fromMemorySegment(F, b, (ib + i) * 4, ORDER);
-                va.lanewise(vop, vb).intoMemorySegment(out, (io + i) * 4, ORDER);
+            case MUL -> {
+                if (both) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, a, oa + i * 4L, ORDER).mul(FloatVector.fromMemorySegment(F, b, ob + i * 4L, ORDER))
+                                .intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER).mul(fixed).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        fixed.mul(FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER)).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                }
             }
-        } else {
-            return false;
+            case DIV -> {
+                if (both) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, a, oa + i * 4L, ORDER).div(FloatVector.fromMemorySegment(F, b, ob + i * 4L, ORDER))
+                                .intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER).div(fixed).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        fixed.div(FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER)).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                }
+            }
+            case MAXIMUM -> {
+                if (both) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, a, oa + i * 4L, ORDER).max(FloatVector.fromMemorySegment(F, b, ob + i * 4L, ORDER))
+                                .intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER).max(fixed).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        fixed.max(FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER)).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                }
+            }
+            case MINIMUM -> {
+                if (both) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, a, oa + i * 4L, ORDER).min(FloatVector.fromMemorySegment(F, b, ob + i * 4L, ORDER))
+                                .intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER).min(fixed).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += FLOAT_LANES) {
+                        fixed.min(FloatVector.fromMemorySegment(F, mv, ov + i * 4L, ORDER)).intoMemorySegment(out, oo + i * 4L, ORDER);
+                    }
+                }
+            }
+            default -> {
+                return false;
+            }
         }
         for (; i < n; i++) {
             float x = a.getAtIndex(ValueLayout.JAVA_FLOAT, ia + i * sa);
@@ -82,90 +173,270 @@ public final class VectorKernels {
         return true;
     }
 
-    /** As {@link #binaryFloat} for float64 rows. */
+    /**
+     * out[i] = op(a[ia + i*sa], b[ib + i*sb]) for float64 rows whose steps are 1 or 0 (broadcast).
+     *
+     * @return false when the op or the steps have no vector form (the caller then loops in scalar code)
+     */
     public static boolean binaryDouble(BinaryOp op, int n, MemorySegment out, long io,
-                                       MemorySegment a, long ia, long sa, MemorySegment b, long ib, long sb) {
-        VectorOperators.Binary vop = binaryOperator(op);
-        if (vop == null || sa > 1 || sb > 1 || sa < 0 || sb < 0 || (sa == 0 && sb == 0)) {
+                                      MemorySegment a, long ia, long sa, MemorySegment b, long ib, long sb) {
+        if (sa < 0 || sa > 1 || sb < 0 || sb > 1 || (sa == 0 && sb == 0)) {
             return false;
         }
+        // Each op has its own loop: the Vector API compiles to SIMD instructions only where the
+        // JIT sees the operation as a constant, which a shared loop taking the op as a parameter
+        // (compiled on its own when the loop runs hot) does not give (measured: 10x slower).
         int bound = D.loopBound(n);
+        long oo = io * 8;
+        long oa = ia * 8;
+        long ob = ib * 8;
         int i = 0;
-        DoubleVector fixedA = sa == 0 ? DoubleVector.broadcast(D, a.getAtIndex(ValueLayout.JAVA_DOUBLE, ia)) : null;
-        DoubleVector fixedB = sb == 0 ? DoubleVector.broadcast(D, b.getAtIndex(ValueLayout.JAVA_DOUBLE, ib)) : null;
-        for (; i < bound; i += D.length()) {
-            DoubleVector va = fixedA != null ? fixedA : DoubleVector.fromMemorySegment(D, a, (ia + i) * 8, ORDER);
-            DoubleVector vb = fixedB != null ? fixedB : DoubleVector.fromMemorySegment(D, b, (ib + i) * 8, ORDER);
-            va.lanewise(vop, vb).intoMemorySegment(out, (io + i) * 8, ORDER);
+        boolean both = sa == 1 && sb == 1;
+        boolean left = sa == 1; // else the left operand is the broadcast one
+        DoubleVector fixed = both ? null : left ? DoubleVector.broadcast(D, b.getAtIndex(ValueLayout.JAVA_DOUBLE, ib)) : DoubleVector.broadcast(D, a.getAtIndex(ValueLayout.JAVA_DOUBLE, ia));
+        long ov = left ? oa : ob;
+        MemorySegment mv = left ? a : b;
+        switch (op) {
+            case ADD -> {
+                if (both) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, a, oa + i * 8L, ORDER).add(DoubleVector.fromMemorySegment(D, b, ob + i * 8L, ORDER))
+                                .intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER).add(fixed).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        fixed.add(DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER)).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                }
+            }
+            case SUB -> {
+                if (both) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, a, oa + i * 8L, ORDER).sub(DoubleVector.fromMemorySegment(D, b, ob + i * 8L, ORDER))
+                                .intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER).sub(fixed).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        fixed.sub(DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER)).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                }
+            }
+            case MUL -> {
+                if (both) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, a, oa + i * 8L, ORDER).mul(DoubleVector.fromMemorySegment(D, b, ob + i * 8L, ORDER))
+                                .intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER).mul(fixed).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        fixed.mul(DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER)).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                }
+            }
+            case DIV -> {
+                if (both) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, a, oa + i * 8L, ORDER).div(DoubleVector.fromMemorySegment(D, b, ob + i * 8L, ORDER))
+                                .intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER).div(fixed).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        fixed.div(DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER)).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                }
+            }
+            case MAXIMUM -> {
+                if (both) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, a, oa + i * 8L, ORDER).max(DoubleVector.fromMemorySegment(D, b, ob + i * 8L, ORDER))
+                                .intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER).max(fixed).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        fixed.max(DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER)).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                }
+            }
+            case MINIMUM -> {
+                if (both) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, a, oa + i * 8L, ORDER).min(DoubleVector.fromMemorySegment(D, b, ob + i * 8L, ORDER))
+                                .intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else if (left) {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER).min(fixed).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                } else {
+                    for (; i < bound; i += DOUBLE_LANES) {
+                        fixed.min(DoubleVector.fromMemorySegment(D, mv, ov + i * 8L, ORDER)).intoMemorySegment(out, oo + i * 8L, ORDER);
+                    }
+                }
+            }
+            default -> {
+                return false;
+            }
         }
         for (; i < n; i++) {
             double x = a.getAtIndex(ValueLayout.JAVA_DOUBLE, ia + i * sa);
             double y = b.getAtIndex(ValueLayout.JAVA_DOUBLE, ib + i * sb);
-            out.setAtIndex(ValueLayout.JAVA_DOUBLE, io + i, op.apply(x, y));
+            out.setAtIndex(ValueLayout.JAVA_DOUBLE, io + i, (double) op.apply(x, y));
         }
         return true;
     }
 
-    /** Applies a unary op to a float vector, or returns null when it has no vector form. */
-    private static FloatVector unaryFloat(UnaryOp op, FloatVector x) {
-        return switch (op) {
-            case NEG -> x.neg();
-            case ABS -> x.abs();
-            case EXP -> x.lanewise(VectorOperators.EXP);
-            case LOG -> x.lanewise(VectorOperators.LOG);
-            case SQRT -> x.sqrt();
-            case RSQRT -> x.broadcast(1f).div(x.sqrt());
-            case SIN -> x.lanewise(VectorOperators.SIN);
-            case COS -> x.lanewise(VectorOperators.COS);
-            case TANH -> x.lanewise(VectorOperators.TANH);
-            case SIGMOID -> x.broadcast(1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-            case SILU -> x.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-            case GELU_TANH -> {
-                FloatVector inner = x.mul(x).mul(x).mul(0.044715f).add(x).mul((float) Math.sqrt(2 / Math.PI));
-                yield inner.lanewise(VectorOperators.TANH).add(1f).mul(x).mul(0.5f);
-            }
-            case RELU -> x.max(0f); // Math.max semantics: NaN stays NaN
-            case SQUARE -> x.mul(x);
-            case RECIPROCAL -> x.broadcast(1f).div(x);
-            case LOG1P -> x.lanewise(VectorOperators.LOG1P);
-            case EXPM1 -> x.lanewise(VectorOperators.EXPM1);
-            default -> null;
-        };
-    }
+    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
+    private static final FloatVector ZERO = FloatVector.zero(F);
+    private static final FloatVector HALF = FloatVector.broadcast(F, 0.5f);
+    private static final FloatVector GELU_CUBIC = FloatVector.broadcast(F, 0.044715f);
+    private static final FloatVector SQRT_2_OVER_PI = FloatVector.broadcast(F, (float) Math.sqrt(2 / Math.PI));
+    private static final java.util.Set<UnaryOp> VECTOR_UNARY = java.util.EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.SQRT, UnaryOp.RSQRT, UnaryOp.SIN, UnaryOp.COS, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.GELU_TANH, UnaryOp.RELU, UnaryOp.SQUARE, UnaryOp.RECIPROCAL, UnaryOp.LOG1P, UnaryOp.EXPM1);
 
     /** True when {@link #unaryFloatRow} has a vector form of {@code op}. */
     public static boolean hasUnaryFloat(UnaryOp op) {
         return VECTOR_UNARY.contains(op);
     }
 
-    private static final java.util.Set<UnaryOp> VECTOR_UNARY = java.util.EnumSet.noneOf(UnaryOp.class);
-
-    static {
-        for (UnaryOp op : UnaryOp.values()) {
-            if (unaryFloat(op, FloatVector.zero(F)) != null) {
-                VECTOR_UNARY.add(op);
-            }
-        }
-    }
-
     /**
-     * out[io + i] = op(x[ix + i]) for a contiguous float32 row.
+     * out[io + i] = op(x[ix + i]) for a contiguous float32 row (one loop per op, as in binaryFloat).
+     * RELU keeps NaN (Math.max semantics); SIGMOID and SILU saturate through exp overflow to 0 or x/inf.
      *
      * @return false when the op has no vector form
      */
-    public static boolean unaryFloatRow(UnaryOp op, int n, MemorySegment out, long io, MemorySegment x, long ix) {
-        if (!hasUnaryFloat(op)) {
-            return false;
-        }
+    public static boolean unaryFloatRow(UnaryOp op, int n, MemorySegment out, long io, MemorySegment in, long ix) {
         int bound = F.loopBound(n);
+        long oo = io * 4;
+        long oi = ix * 4;
         int i = 0;
-        for (; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromMemorySegment(F, x, (ix + i) * 4, ORDER);
-            unaryFloat(op, v).intoMemorySegment(out, (io + i) * 4, ORDER);
+        switch (op) {
+            case NEG -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.neg().intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case ABS -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.abs().intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case EXP -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.lanewise(VectorOperators.EXP).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case LOG -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.lanewise(VectorOperators.LOG).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case SQRT -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.sqrt().intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case RSQRT -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    ONE.div(x.sqrt()).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case SIN -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.lanewise(VectorOperators.SIN).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case COS -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.lanewise(VectorOperators.COS).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case TANH -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.lanewise(VectorOperators.TANH).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    ONE.div(x.neg().lanewise(VectorOperators.EXP).add(ONE)).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case SILU -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.div(x.neg().lanewise(VectorOperators.EXP).add(ONE)).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case GELU_TANH -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.mul(x).mul(x).mul(GELU_CUBIC).add(x).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH).add(ONE).mul(x).mul(HALF).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case RELU -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.max(ZERO).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case SQUARE -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.mul(x).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case RECIPROCAL -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    ONE.div(x).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case LOG1P -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.lanewise(VectorOperators.LOG1P).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case EXPM1 -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    x.lanewise(VectorOperators.EXPM1).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            default -> {
+                return false;
+            }
         }
         for (; i < n; i++) {
-            out.setAtIndex(ValueLayout.JAVA_FLOAT, io + i,
-                    (float) op.apply(x.getAtIndex(ValueLayout.JAVA_FLOAT, ix + i)));
+            out.setAtIndex(ValueLayout.JAVA_FLOAT, io + i, (float) op.apply(in.getAtIndex(ValueLayout.JAVA_FLOAT, ix + i)));
         }
         return true;
     }

@@ -24,7 +24,7 @@ public final class Elementwise {
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast(op.label(), a.shape(), b.shape());
         DType compute = op.computeType(a.dtype(), b.dtype());
-        Tensor out = Tensor.empty(op.resultType(a.dtype(), b.dtype()), shape);
+        Tensor out = Tensor.uninitialized(op.resultType(a.dtype(), b.dtype()), shape);
         binaryInto(op, compute, a, b, out);
         return out;
     }
@@ -106,7 +106,7 @@ public final class Elementwise {
     /** Applies {@code op} elementwise; see {@link UnaryOp#resultType}. */
     public static Tensor unary(UnaryOp op, Tensor x) {
         DType in = x.dtype();
-        Tensor out = Tensor.empty(op.resultType(in), x.shape());
+        Tensor out = Tensor.uninitialized(op.resultType(in), x.shape());
         int[] shape = x.shape();
         long[][] strides = {out.strides(), x.strides()};
         long[] offsets = {out.offset(), x.offset()};
@@ -146,7 +146,7 @@ public final class Elementwise {
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape(), a.shape()), b.shape());
         DType dt = DType.promote(a.dtype(), b.dtype());
-        Tensor out = Tensor.empty(dt, shape);
+        Tensor out = Tensor.uninitialized(dt, shape);
         long[][] strides = {out.strides(), Loops.broadcastStrides(cond.shape(), cond.strides(), shape),
                 Loops.broadcastStrides(a.shape(), a.strides(), shape), Loops.broadcastStrides(b.shape(), b.strides(), shape)};
         long[] offsets = {out.offset(), cond.offset(), a.offset(), b.offset()};
@@ -231,7 +231,7 @@ public final class Elementwise {
         }
         int[] shape = Shapes.broadcast("complex", real.shape(), imag.shape());
         DType dt = DType.promote(real.dtype(), imag.dtype()).toComplex();
-        Tensor out = Tensor.empty(dt, shape);
+        Tensor out = Tensor.uninitialized(dt, shape);
         Storage so = out.storage();
         Storage sr = real.storage();
         Storage si = imag.storage();

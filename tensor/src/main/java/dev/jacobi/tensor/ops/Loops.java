@@ -41,7 +41,7 @@ public final class Loops {
             if (shape[d] == 1) {
                 continue;
             }
-            boolean fuse = rank > 0;
+            boolean fuse = rank > 0 && (long) s[rank - 1] * shape[d] <= Integer.MAX_VALUE; // rows are int-sized
             for (int j = 0; j < ops && fuse; j++) {
                 fuse = st[j][rank - 1] == strides[j][d] * shape[d];
             }

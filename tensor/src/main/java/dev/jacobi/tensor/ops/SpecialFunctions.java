@@ -5,8 +5,10 @@ public final class SpecialFunctions {
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
-    /** Below it the Maclaurin series converges with at most ~3 digits of cancellation; above it the continued fraction is fast. */
+    /** Above it erf(x) rounds to 1 within 4e-4 and is computed as 1 - erfc(x); below it from its series. */
     private static final double SERIES_LIMIT = 2.5;
+    /** Above it erfc comes from its continued fraction (which converges in under 500 terms there), below it as 1 - erf. */
+    private static final double FRACTION_LIMIT = 0.75;
 
     private SpecialFunctions() {
     }
@@ -28,7 +30,7 @@ public final class SpecialFunctions {
         if (Double.isNaN(x)) {
             return x;
         }
-        if (x >= SERIES_LIMIT) {
+        if (x >= FRACTION_LIMIT) {
             return erfcContinuedFraction(x);
         }
         if (x <= -SERIES_LIMIT) {
@@ -37,20 +39,22 @@ public final class SpecialFunctions {
         return 1 - erfSeries(x);
     }
 
-    /** erf(x) = 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1)). */
+    /**
+     * erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1 * 3 * ... * (2n+1)): every term has the sign
+     * of x, so the sum has no cancellation.
+     */
     private static double erfSeries(double x) {
         double x2 = x * x;
         double term = x;
         double sum = x;
-        for (int n = 1; n < 200; n++) {
-            term *= -x2 / n;
-            double add = term / (2 * n + 1);
-            sum += add;
-            if (Math.abs(add) < 1e-17 * Math.abs(sum)) {
+        for (int n = 1; n < 300; n++) {
+            term *= 2 * x2 / (2 * n + 1);
+            sum += term;
+            if (Math.abs(term) < 1e-17 * Math.abs(sum)) {
                 break;
             }
         }
-        return TWO_OVER_SQRT_PI * sum;
+        return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
     }
 
     /** erfc(x) for x &gt;= 2.5: exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), by Lentz's method. */
@@ -62,7 +66,7 @@ public final class SpecialFunctions {
         double f = x;
         double c = x;
         double d = 0;
-        for (int n = 1; n < 500; n++) {
+        for (int n = 1; n < 2000; n++) {
             double an = n / 2.0;
             d = x + an * d;
             d = d == 0 ? tiny : d;
