@@ -61,7 +61,7 @@ public final class VectorKernels {
         int i = 0;
         boolean both = sa == 1 && sb == 1;
         boolean left = sa == 1; // else the left operand is the broadcast one
-        FloatVector fixed = both ? null : left ? FloatVector.broadcast(F, b.getAtIndex(ValueLayout.JAVA_FLOAT, ib)) : FloatVector.broadcast(F, a.getAtIndex(ValueLayout.JAVA_FLOAT, ia));
+        FloatVector fixed = FloatVector.broadcast(F, both ? 0f : left ? b.getAtIndex(ValueLayout.JAVA_FLOAT, ib) : a.getAtIndex(ValueLayout.JAVA_FLOAT, ia));
         long ov = left ? oa : ob;
         MemorySegment mv = left ? a : b;
         switch (op) {
@@ -193,7 +193,7 @@ public final class VectorKernels {
         int i = 0;
         boolean both = sa == 1 && sb == 1;
         boolean left = sa == 1; // else the left operand is the broadcast one
-        DoubleVector fixed = both ? null : left ? DoubleVector.broadcast(D, b.getAtIndex(ValueLayout.JAVA_DOUBLE, ib)) : DoubleVector.broadcast(D, a.getAtIndex(ValueLayout.JAVA_DOUBLE, ia));
+        DoubleVector fixed = DoubleVector.broadcast(D, both ? 0 : left ? b.getAtIndex(ValueLayout.JAVA_DOUBLE, ib) : a.getAtIndex(ValueLayout.JAVA_DOUBLE, ia));
         long ov = left ? oa : ob;
         MemorySegment mv = left ? a : b;
         switch (op) {
