@@ -10,4 +10,5 @@ module dev.jacobi.bench {
     requires java.desktop;
 
     exports dev.jacobi.bench.tour;
+    exports dev.jacobi.bench.jmh;
 }

@@ -28,7 +28,11 @@ public final class NormalizationKernels {
      * the sum is accumulated as {@link ReductionKernels#reduceFloat} does. {@code y} may be {@code x}.
      */
     public static void softmaxRowFloat(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
-        float max = (float) ReductionKernels.reduceFloat(Reducer.MAX, x, xo, n, 0);
+        softmaxRowFloat(x, xo, y, yo, n, (float) ReductionKernels.reduceFloat(Reducer.MAX, x, xo, n, 0));
+    }
+
+    /** As {@link #softmaxRowFloat(MemorySegment, long, MemorySegment, long, int)} with the row's maximum given. */
+    public static void softmaxRowFloat(MemorySegment x, long xo, MemorySegment y, long yo, int n, float max) {
         FloatVector shift = FloatVector.broadcast(F, max);
         int lanes = F.length();
         int bound = F.loopBound(n);
@@ -56,7 +60,11 @@ public final class NormalizationKernels {
 
     /** {@code y[i] = x[i] - max - log(sum_j e^(x[j] - max))} for one row of {@code n > 0} elements; {@code y} may be {@code x}. */
     public static void logSoftmaxRowFloat(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
-        float max = (float) ReductionKernels.reduceFloat(Reducer.MAX, x, xo, n, 0);
+        logSoftmaxRowFloat(x, xo, y, yo, n, (float) ReductionKernels.reduceFloat(Reducer.MAX, x, xo, n, 0));
+    }
+
+    /** As {@link #logSoftmaxRowFloat(MemorySegment, long, MemorySegment, long, int)} with the row's maximum given. */
+    public static void logSoftmaxRowFloat(MemorySegment x, long xo, MemorySegment y, long yo, int n, float max) {
         double sum = ReductionKernels.reduceFloat(Reducer.SUM_EXP, x, xo, n, max);
         float logSum = (float) Math.log(sum);
         FloatVector shift = FloatVector.broadcast(F, max);
@@ -75,31 +83,34 @@ public final class NormalizationKernels {
     /**
      * {@code y[i] = (x[i] - mean) / sqrt(var + eps) * w[i] + b[i]} for one row of {@code n > 0} elements,
      * with the population variance computed in a second pass around the mean (no cancellation).
-     * {@code w} or {@code b} may be null (1 and 0); {@code y} may be {@code x}.
+     * {@code y} may be {@code x}. (For no scale or shift, pass rows of ones and zeros: a branch between a
+     * loaded and a constant vector inside the loop would cost more than reading them from cache.)
      */
     public static void layerNormRowFloat(MemorySegment x, long xo, MemorySegment y, long yo, int n,
                                          MemorySegment w, long wo, MemorySegment b, long bo, double eps) {
-        double mean = ReductionKernels.reduceFloat(Reducer.SUM, x, xo, n, 0) / n;
+        layerNormRowFloat(x, xo, y, yo, n, w, wo, b, bo, eps, ReductionKernels.reduceFloat(Reducer.SUM, x, xo, n, 0));
+    }
+
+    /** As the method above with the row's sum given (computed, for example, four rows at a time). */
+    public static void layerNormRowFloat(MemorySegment x, long xo, MemorySegment y, long yo, int n,
+                                         MemorySegment w, long wo, MemorySegment b, long bo, double eps, double sum) {
+        double mean = sum / n;
         double var = ReductionKernels.reduceFloat(Reducer.SUM_SQUARES, x, xo, n, (float) mean) / n;
         float rstd = (float) (1 / Math.sqrt(var + eps));
         float m = (float) mean;
         FloatVector mv = FloatVector.broadcast(F, m);
         FloatVector rv = FloatVector.broadcast(F, rstd);
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector zero = FloatVector.zero(F);
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromMemorySegment(F, x, (xo + i) * Float.BYTES, ORDER).sub(mv).mul(rv);
-            FloatVector wv = w == null ? one : FloatVector.fromMemorySegment(F, w, (wo + i) * Float.BYTES, ORDER);
-            FloatVector bv = b == null ? zero : FloatVector.fromMemorySegment(F, b, (bo + i) * Float.BYTES, ORDER);
+            FloatVector wv = FloatVector.fromMemorySegment(F, w, (wo + i) * Float.BYTES, ORDER);
+            FloatVector bv = FloatVector.fromMemorySegment(F, b, (bo + i) * Float.BYTES, ORDER);
             v.fma(wv, bv).intoMemorySegment(y, (yo + i) * Float.BYTES, ORDER);
         }
         for (; i < n; i++) {
             float v = (x.getAtIndex(F32, xo + i) - m) * rstd;
-            float wi = w == null ? 1f : w.getAtIndex(F32, wo + i);
-            float bi = b == null ? 0f : b.getAtIndex(F32, bo + i);
-            y.setAtIndex(F32, yo + i, Math.fma(v, wi, bi));
+            y.setAtIndex(F32, yo + i, Math.fma(v, w.getAtIndex(F32, wo + i), b.getAtIndex(F32, bo + i)));
         }
     }
 

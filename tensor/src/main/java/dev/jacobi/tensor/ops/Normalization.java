@@ -5,6 +5,8 @@ import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Storage;
 import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.cpu.NormalizationKernels;
+import dev.jacobi.tensor.cpu.Reducer;
+import dev.jacobi.tensor.cpu.ReductionKernels;
 import dev.jacobi.tensor.cpu.Simd;
 
 import java.lang.foreign.MemorySegment;
@@ -93,7 +95,7 @@ public final class Normalization {
         int[] shape = t.shape();
         int ax = Shapes.axis(op, axis, shape.length);
         DType dt = in.isInexact() ? in : DType.FLOAT32;
-        Tensor out = Tensor.empty(dt, shape);
+        Tensor out = Tensor.uninitialized(dt, shape); // every row is written in full
         int n = shape[ax];
         long numel = t.numel();
         if (numel == 0) {
@@ -120,8 +122,11 @@ public final class Normalization {
         Storage so = out.storage();
         MemorySegment mi = si.segment();
         MemorySegment mo = so.segment();
-        Tensor w = weight == null ? null : weight.to(fast ? DType.FLOAT32 : DType.FLOAT64).contiguous();
-        Tensor b = bias == null ? null : bias.to(fast ? DType.FLOAT32 : DType.FLOAT64).contiguous();
+        // The float32 kernel always scales and shifts; the scalar one skips what is null.
+        Tensor w = weight != null ? weight.to(fast ? DType.FLOAT32 : DType.FLOAT64).contiguous()
+                : fast && kind == Kind.LAYER_NORM ? Tensor.ones(DType.FLOAT32, n) : null;
+        Tensor b = bias != null ? bias.to(fast ? DType.FLOAT32 : DType.FLOAT64).contiguous()
+                : fast && kind == Kind.LAYER_NORM ? Tensor.zeros(DType.FLOAT32, n) : null;
         MemorySegment mw = w == null ? null : w.storage().segment();
         MemorySegment mb = b == null ? null : b.storage().segment();
         long wo = w == null ? 0 : w.offset();
@@ -143,16 +148,67 @@ public final class Normalization {
                 outOff += idx[d] * outStrides[d];
             }
             double[] buf = fast ? null : new double[n];
-            for (long row = first; row < last; row++) {
-                if (fast) {
-                    switch (kind) {
-                        case SOFTMAX -> NormalizationKernels.softmaxRowFloat(mi, inOff, mo, outOff, n);
-                        case LOG_SOFTMAX -> NormalizationKernels.logSoftmaxRowFloat(mi, inOff, mo, outOff, n);
-                        case LAYER_NORM -> NormalizationKernels.layerNormRowFloat(mi, inOff, mo, outOff, n, mw, wo, mb, bo, eps);
+            long[] inOffs = new long[4];
+            long[] outOffs = new long[4];
+            double[] stats = new double[4];
+            for (long row = first; row < last; ) {
+                int k = (int) Math.min(4, last - row);
+                for (int j = 0; j < k; j++) {
+                    inOffs[j] = inOff;
+                    outOffs[j] = outOff;
+                    for (int d = outer.length - 1; d >= 0; d--) {
+                        idx[d]++;
+                        inOff += inStrides[d];
+                        outOff += outStrides[d];
+                        if (idx[d] < outer[d]) {
+                            break;
+                        }
+                        inOff -= (long) outer[d] * inStrides[d];
+                        outOff -= (long) outer[d] * outStrides[d];
+                        idx[d] = 0;
                     }
-                } else {
+                }
+                row += k;
+                if (fast) {
+                    // The first pass (max, or sum) of four equally spaced rows at once: four long memory streams.
+                    long gap = inOffs[1] - inOffs[0];
+                    boolean four = k == 4 && inOffs[2] - inOffs[1] == gap && inOffs[3] - inOffs[2] == gap;
+                    if (four) {
+                        ReductionKernels.reduceFloat4(kind == Kind.LAYER_NORM ? Reducer.SUM : Reducer.MAX, mi, inOffs[0],
+                                gap, n, null, 0, stats, 0);
+                    }
+                    for (int j = 0; j < k; j++) {
+                        long xo = inOffs[j];
+                        long yo = outOffs[j];
+                        switch (kind) {
+                            case SOFTMAX -> {
+                                if (four) {
+                                    NormalizationKernels.softmaxRowFloat(mi, xo, mo, yo, n, (float) stats[j]);
+                                } else {
+                                    NormalizationKernels.softmaxRowFloat(mi, xo, mo, yo, n);
+                                }
+                            }
+                            case LOG_SOFTMAX -> {
+                                if (four) {
+                                    NormalizationKernels.logSoftmaxRowFloat(mi, xo, mo, yo, n, (float) stats[j]);
+                                } else {
+                                    NormalizationKernels.logSoftmaxRowFloat(mi, xo, mo, yo, n);
+                                }
+                            }
+                            case LAYER_NORM -> {
+                                if (four) {
+                                    NormalizationKernels.layerNormRowFloat(mi, xo, mo, yo, n, mw, wo, mb, bo, eps, stats[j]);
+                                } else {
+                                    NormalizationKernels.layerNormRowFloat(mi, xo, mo, yo, n, mw, wo, mb, bo, eps);
+                                }
+                            }
+                        }
+                    }
+                    continue;
+                }
+                for (int j = 0; j < k; j++) {
                     for (int i = 0; i < n; i++) {
-                        buf[i] = si.getDouble(inOff + i * inStep);
+                        buf[i] = si.getDouble(inOffs[j] + i * inStep);
                     }
                     switch (kind) {
                         case SOFTMAX -> softmax(buf);
@@ -160,19 +216,8 @@ public final class Normalization {
                         case LAYER_NORM -> layerNorm(buf, wd, bd, eps);
                     }
                     for (int i = 0; i < n; i++) {
-                        so.setDouble(outOff + i * outStep, buf[i]);
+                        so.setDouble(outOffs[j] + i * outStep, buf[i]);
                     }
-                }
-                for (int d = outer.length - 1; d >= 0; d--) {
-                    idx[d]++;
-                    inOff += inStrides[d];
-                    outOff += outStrides[d];
-                    if (idx[d] < outer[d]) {
-                        break;
-                    }
-                    inOff -= (long) outer[d] * inStrides[d];
-                    outOff -= (long) outer[d] * outStrides[d];
-                    idx[d] = 0;
                 }
             }
         });

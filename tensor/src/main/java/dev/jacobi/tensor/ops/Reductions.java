@@ -263,7 +263,7 @@ public final class Reductions {
 
     /** A contiguous tensor of {@code dtype} and {@code shape} holding {@code value} (+ i {@code imag}) in row-major order. */
     private static Tensor write(DType dtype, int[] shape, double[] value, double[] imag) {
-        Tensor out = Tensor.empty(dtype, shape);
+        Tensor out = Tensor.uninitialized(dtype, shape);
         Storage s = out.storage();
         for (int o = 0; o < value.length; o++) {
             s.setDouble(o, value[o]);

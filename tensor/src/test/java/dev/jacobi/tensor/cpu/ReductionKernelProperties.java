@@ -19,7 +19,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * accumulation bound) or {@code 1e-13 * sum|term|} in float64, and float32 e^x by 2 ulp per term;
  * maxima, minima and indices are exact.
  */
-class ReductionKernelsMatchReducerSemantics {
+class ReductionKernelProperties {
     private static final Reducer[] VECTOR = java.util.Arrays.stream(Reducer.values())
             .filter(Reducer::hasVectorForm).toArray(Reducer[]::new);
 
@@ -82,6 +82,47 @@ class ReductionKernelsMatchReducerSemantics {
                         double tol = r.isAdditive() ? 1e-14 * Math.abs(e) : 0;
                         assertClose(what + " columns float32 [" + j + "]", acc32[3 + j], e, tol);
                         assertClose(what + " columns float64 [" + j + "]", acc64[3 + j], e, tol);
+                    }
+                }
+                // Four rows at once, rows n + 3 elements apart, against four single-row calls' reference.
+                MemorySegment rows = arena.allocate(4L * (4 * (n + 3) + 1), 64);
+                double[][] xs = new double[4][n];
+                double[] rowShift = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+                for (int k = 0; k < 4; k++) {
+                    for (int i = 0; i < n; i++) {
+                        xs[k][i] = (float) (rnd.nextGaussian() * 3);
+                        rows.setAtIndex(ValueLayout.JAVA_FLOAT, 1 + k * (n + 3L) + i, (float) xs[k][i]);
+                    }
+                }
+                for (Reducer r : VECTOR) {
+                    double[] got = new double[5];
+                    ReductionKernels.reduceFloat4(r, rows, 1, n + 3, n, rowShift, 0, got, 1);
+                    for (int k = 0; k < 4; k++) {
+                        double shiftK = (float) rowShift[k];
+                        double expected = r.identity();
+                        double tol = 0;
+                        for (int i = 0; i < n; i++) {
+                            double term = r.term(xs[k][i], shiftK, 0);
+                            expected = r.combine(expected, term);
+                            tol += r.isAdditive() ? Math.abs(term) * (2 * 22 + (Math.abs(xs[k][i] - shiftK) + 4)) * 0x1p-24 : 0;
+                        }
+                        assertClose("seed " + seed + ", four rows, " + r + ", row " + k + ", n " + n, got[1 + k], expected, tol);
+                    }
+                    // The same four rows folded into per-column float64 accumulators.
+                    double[] cols = new double[n + 2];
+                    java.util.Arrays.fill(cols, r.identity());
+                    double[] colShift = new double[n + 1];
+                    for (int j = 0; j <= n; j++) {
+                        colShift[j] = rnd.nextGaussian();
+                    }
+                    ReductionKernels.reduceColumnsFloat4(r, rows, 1, n + 3, n, cols, 2, colShift, 1);
+                    for (int j = 0; j < n; j++) {
+                        double e = r.identity();
+                        for (int k = 0; k < 4; k++) {
+                            e = r.combine(e, r.term(xs[k][j], colShift[1 + j], 0));
+                        }
+                        assertClose("seed " + seed + ", four-row columns, " + r + " [" + j + "]", cols[2 + j], e,
+                                r.isAdditive() ? 1e-14 * (Math.abs(e) + 1) * 4 : 0);
                     }
                 }
                 if (n > 0) {

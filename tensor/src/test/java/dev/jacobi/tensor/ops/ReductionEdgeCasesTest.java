@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.within;
  * Worked examples and edge cases of {@link Reductions}: empty reductions, NaN, integer overflow, complex
  * input, the norms, error messages, and large tensors that take the multithreaded, multi-piece SIMD paths.
  */
-class ReductionCases {
+class ReductionEdgeCasesTest {
     private static final int[] ALL = {};
 
     @Test
@@ -166,7 +166,7 @@ class ReductionCases {
             }
         }
         for (boolean vector : new boolean[] {true, false}) {
-            // Full sum: 1M elements in 32 pieces combined in order; the float32 kernel's bound (test comment above).
+            // Full sum: 1M elements in 4 pieces (ReductionEngine.CHUNK) combined in order, within the float32 kernel bound.
             double got = Reductions.sum(t, ALL, false, vector).item();
             assertThat(Math.abs(got - total)).as("full sum, vector " + vector)
                     .isLessThanOrEqualTo(ReductionProperties.ACC32 * totalAbs + Math.ulp((float) total));
@@ -206,18 +206,51 @@ class ReductionCases {
 
     @Test
     void argmaxOverALongAxisKeepsTheFirstOccurrenceAcrossPieces() {
-        // 100,000 elements: four pieces of 32,768; the maximum value appears in pieces 1 and 3.
-        int n = 100_000;
+        // 600,000 elements: three pieces of 262,144; the maximum value appears in pieces 1 and 2.
+        int n = 600_000;
+        assertThat(n).isGreaterThan(2 * ReductionEngine.CHUNK);
         for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32}) {
             Tensor t = Tensor.zeros(dt, n);
-            t.set(5, 40_000);
-            t.set(5, 90_000);
-            t.set(-5, 70_000);
-            t.set(-5, 99_999);
+            t.set(5, 300_000);
+            t.set(5, 550_000);
+            t.set(-5, 280_000);
+            t.set(-5, 599_999);
             for (boolean vector : new boolean[] {true, false}) {
-                assertThat(Reductions.arg("argmax", Reducer.MAX, t, 0, false, vector).item()).as(dt + " " + vector).isEqualTo(40_000);
-                assertThat(Reductions.arg("argmin", Reducer.MIN, t, 0, false, vector).item()).as(dt + " " + vector).isEqualTo(70_000);
-                assertThat(Reductions.arg("argmax", Reducer.MAX, t.flip(0), 0, false, vector).item()).isEqualTo(n - 1 - 90_000);
+                assertThat(Reductions.arg("argmax", Reducer.MAX, t, 0, false, vector).item()).as(dt + " " + vector).isEqualTo(300_000);
+                assertThat(Reductions.arg("argmin", Reducer.MIN, t, 0, false, vector).item()).as(dt + " " + vector).isEqualTo(280_000);
+                assertThat(Reductions.arg("argmax", Reducer.MAX, t.flip(0), 0, false, vector).item()).isEqualTo(n - 1 - 550_000);
+            }
+        }
+    }
+
+    @Test
+    void columnSumsOfATallMatrixCombineTheirPiecesInOrder() {
+        // [300,000, 8] summed over axis 0: the column path cuts the rows into 3 pieces (ReductionEngine.COLUMN_ITEM).
+        int rows = 300_000;
+        int cols = 8;
+        assertThat((long) rows * cols).isGreaterThan(2L * ReductionEngine.COLUMN_ITEM);
+        Random rnd = new Random(11);
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor t = Tensor.zeros(dt, rows, cols);
+            double[] sum = new double[cols];
+            double[] max = new double[cols];
+            java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    double v = (float) rnd.nextGaussian();
+                    t.storage().setDouble((long) r * cols + c, v);
+                    sum[c] += v;
+                    max[c] = Math.max(max[c], v);
+                }
+            }
+            for (boolean vector : new boolean[] {true, false}) {
+                double[] got = Reductions.sum(t, new int[] {0}, false, vector).toDoubleArray();
+                double[] gotMax = Reductions.extreme("max", Reducer.MAX, t, new int[] {0}, false, vector).toDoubleArray();
+                for (int c = 0; c < cols; c++) {
+                    // Float64 accumulators throughout: only the final rounding to the dtype (|sum| < 3000).
+                    assertThat(got[c]).as(dt + " " + vector).isCloseTo(sum[c], within(dt == DType.FLOAT32 ? 3e-4 : 1e-9));
+                    assertThat(gotMax[c]).isEqualTo(max[c]);
+                }
             }
         }
     }
