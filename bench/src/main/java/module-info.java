@@ -10,5 +10,4 @@ module dev.jacobi.bench {
     requires java.desktop;
 
     exports dev.jacobi.bench.tour;
-    exports dev.jacobi.bench.jmh;
 }

@@ -66,6 +66,7 @@ import java.util.stream.IntStream;
         "-XX:+UseParallelGC", "-Xmx2g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
+@SuppressWarnings("try") // each Scope is opened for its effect (it owns and frees the outputs), never named
 public class BandwidthBenchmark {
     /** Elements: 16M float32 = 64 MiB. */
     static final int N = 1 << 24;
