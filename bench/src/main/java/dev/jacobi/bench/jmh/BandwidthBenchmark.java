@@ -55,9 +55,13 @@ import java.util.stream.IntStream;
  * </ul>
  * Each call is timed on its own (sample mode), so the table gives the mean and the best time: on a
  * machine shared with other work the best time is the closer estimate of what the code can do.
- * Run {@link #main} to get the table of GB/s and ratios; pass
- * {@code -jvmArgsAppend -Djava.util.concurrent.ForkJoinPool.common.parallelism=0} for a one-thread run
- * (parallel streams then run on the calling thread alone).
+ * Run {@link #main} to get the table of GB/s and ratios, after {@code ./mvnw -pl bench -am package -DskipTests}:
+ * <pre>{@code
+ * java -cp bench/target/classes:$(cat bench/target/classpath.txt) dev.jacobi.bench.jmh.BandwidthBenchmark -f 1 -wi 3 -i 5 -w 1 -r 1
+ * }</pre>
+ * For a one-thread run add {@code -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+ * -Xmx2g -Djava.util.concurrent.ForkJoinPool.common.parallelism=0"} (the option replaces the flags of
+ * {@link Fork}, so repeat them); parallel streams then run on the calling thread alone.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
