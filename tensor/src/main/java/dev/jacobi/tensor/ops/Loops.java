@@ -71,7 +71,8 @@ public final class Loops {
         for (int d = 0; d < rank - 1; d++) {
             rows *= s[d];
         }
-        int threads = ForkJoinPool.commonPool().getParallelism();
+        // A parallel stream runs on the pool's workers and the calling thread: on 2 cores the pool has 1 worker.
+        int threads = ForkJoinPool.commonPool().getParallelism() + 1;
         long total = rows * n;
         if (!parallel || threads < 2 || total < PARALLEL_THRESHOLD) {
             runRows(0, rows, 0, n, s, st, rank, offsets, step, kernel);
