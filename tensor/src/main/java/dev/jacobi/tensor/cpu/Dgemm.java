@@ -146,7 +146,7 @@ public final class Dgemm {
         private final double[] aPack;
         private final double[] bPack;
         private final double[] tile;
-        private final double[] rowBuffer;
+        private final double[] lineBuffer;
 
         Worker(double alpha, StridedMatrix a, StridedMatrix b, double beta, StridedMatrix c,
                GemmDriver.Blocking blk, boolean vector) {
@@ -165,7 +165,7 @@ public final class Dgemm {
             this.aPack = buffer(A_PACK, Math.min(blk.mc(), roundUp(a.rows(), mr)) * kc);
             this.bPack = buffer(B_PACK, Math.min(blk.nc(), roundUp(b.cols(), nr)) * kc);
             this.tile = new double[mr * nr];
-            this.rowBuffer = new double[mr * kc];
+            this.lineBuffer = new double[Math.max(mr, nr) * kc];
         }
 
         private static int roundUp(int x, int unit) {
@@ -181,10 +181,19 @@ public final class Dgemm {
                     DgemmMicroKernel.packRows(bSeg, b.index(p0, j0 + j), b.rowStride(), kc, bPack, base);
                     continue;
                 }
-                for (int jj = 0; jj < cols; jj++) {
-                    long src = b.index(p0, j0 + j + jj);
-                    for (int p = 0; p < kc; p++) {
-                        bPack[base + p * nr + jj] = bSeg.getAtIndex(F64, src + p * b.rowStride());
+                if (b.rowStride() == 1) {
+                    // Columns of B are contiguous (a transposed view): copy each to the heap in bulk,
+                    // then regroup there, where accesses carry no segment checks.
+                    for (int jj = 0; jj < cols; jj++) {
+                        MemorySegment.copy(bSeg, F64, b.index(p0, j0 + j + jj) * 8, lineBuffer, jj * kc, kc);
+                    }
+                    interleave(lineBuffer, cols, kc, bPack, base, nr, 1.0);
+                } else {
+                    for (int jj = 0; jj < cols; jj++) {
+                        long src = b.index(p0, j0 + j + jj);
+                        for (int p = 0; p < kc; p++) {
+                            bPack[base + p * nr + jj] = bSeg.getAtIndex(F64, src + p * b.rowStride());
+                        }
                     }
                 }
                 for (int p = 0; p < kc && cols < nr; p++) {
@@ -198,34 +207,41 @@ public final class Dgemm {
             for (int i = 0; i < mc; i += mr) {
                 int rows = Math.min(mr, mc - i);
                 int base = i * kc;
+                if (vector && rows == mr && a.rowStride() == 1) {
+                    DgemmMicroKernel.packColumns(aSeg, a.index(i0 + i, p0), a.colStride(), kc, alpha, aPack, base);
+                    continue;
+                }
                 if (a.colStride() == 1) {
-                    // Row-major A: copy each row's kc elements to the heap in bulk, then transpose
-                    // on the heap, where accesses carry no segment checks.
+                    // Rows of A are contiguous: copy each to the heap in bulk, then interleave there.
                     for (int r = 0; r < rows; r++) {
-                        MemorySegment.copy(aSeg, F64, a.index(i0 + i + r, p0) * 8, rowBuffer, r * kc, kc);
+                        MemorySegment.copy(aSeg, F64, a.index(i0 + i + r, p0) * 8, lineBuffer, r * kc, kc);
                     }
-                    for (int p = 0; p < kc; p++) {
-                        for (int r = 0; r < rows; r++) {
-                            aPack[base + p * mr + r] = alpha * rowBuffer[r * kc + p];
-                        }
-                    }
-                } else if (Math.abs(a.colStride()) <= Math.abs(a.rowStride())) {
+                    interleave(lineBuffer, rows, kc, aPack, base, mr, alpha);
+                } else {
                     for (int r = 0; r < rows; r++) {
                         long src = a.index(i0 + i + r, p0);
                         for (int p = 0; p < kc; p++) {
                             aPack[base + p * mr + r] = alpha * aSeg.getAtIndex(F64, src + p * a.colStride());
                         }
                     }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        long src = a.index(i0 + i, p0 + p);
-                        for (int r = 0; r < rows; r++) {
-                            aPack[base + p * mr + r] = alpha * aSeg.getAtIndex(F64, src + r * a.rowStride());
-                        }
-                    }
                 }
                 for (int p = 0; p < kc && rows < mr; p++) {
                     Arrays.fill(aPack, base + p * mr + rows, base + (p + 1) * mr, 0.0);
+                }
+            }
+        }
+
+        /**
+         * dst[base + p * width + l] = scale * lines[l * kc + p] for l < count, p < kc: turns count
+         * contiguous lines of length kc into one packed panel. Reading each line in order and writing
+         * with a stride measured faster than the other loop order.
+         */
+        private static void interleave(double[] lines, int count, int kc, double[] dst, int base, int width, double scale) {
+            for (int l = 0; l < count; l++) {
+                int d = base + l;
+                int src = l * kc;
+                for (int p = 0; p < kc; p++, d += width) {
+                    dst[d] = scale * lines[src + p];
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.jacobi.tensor.cpu;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -128,6 +129,23 @@ final class DgemmMicroKernel {
             int d = dstOff + p * NR;
             DoubleVector.fromMemorySegment(SPECIES, seg, off, ORDER).intoArray(dst, d);
             DoubleVector.fromMemorySegment(SPECIES, seg, off + L * 8, ORDER).intoArray(dst, d + L);
+        }
+    }
+
+    /**
+     * Packs an MR x kc panel of A whose columns are contiguous (row stride 1): column p starts at
+     * element {@code src + p * colStride} of {@code seg}; {@code dst[dstOff + p * MR + r] = alpha * A(r, p)}.
+     * Masked loads read exactly MR elements per column.
+     */
+    static void packColumns(MemorySegment seg, long src, long colStride, int kc, double alpha, double[] dst, int dstOff) {
+        long step = colStride * 8;
+        long off = src * 8;
+        for (int p = 0; p < kc; p++, off += step) {
+            int d = dstOff + p * MR;
+            for (int r = 0; r < MR; r += L) {
+                VectorMask<Double> m = SPECIES.indexInRange(r, MR);
+                DoubleVector.fromMemorySegment(SPECIES, seg, off + r * 8L, ORDER, m).mul(alpha).intoArray(dst, d + r, m);
+            }
         }
     }
 }
