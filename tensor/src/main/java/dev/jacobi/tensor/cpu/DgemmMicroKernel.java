@@ -1,7 +1,6 @@
 package dev.jacobi.tensor.cpu;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -22,6 +21,8 @@ final class DgemmMicroKernel {
     static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     /** Rows of the register block. */
     static final int MR = 12;
+    /** Row stride of a packed panel of A: the largest block depth, a constant so that the 12 broadcasts use fixed displacements. */
+    static final int KC = Dgemm.KC;
     /** Columns of the register block: 2 vectors. */
     static final int NR = 2 * SPECIES.length();
     private static final int L = SPECIES.length();
@@ -33,7 +34,8 @@ final class DgemmMicroKernel {
     /**
      * tile = (packed MR x kc panel of A) x (packed kc x NR panel of B), row-major NR wide.
      *
-     * @param a packed A: element (r, p) at {@code aOff + p * MR + r}
+     * @param a packed A: element (r, p) at {@code aOff + r * KC + p}, the rows of A as they are in
+     *          a row-major matrix, so packing a row-major A is a plain copy
      * @param b packed B: element (p, j) at {@code bOff + p * NR + j}
      */
     static void multiply(int kc, double[] a, int aOff, double[] b, int bOff, double[] tile) {
@@ -53,31 +55,31 @@ final class DgemmMicroKernel {
             int bp = bOff + p * NR;
             DoubleVector b0 = DoubleVector.fromArray(SPECIES, b, bp);
             DoubleVector b1 = DoubleVector.fromArray(SPECIES, b, bp + L);
-            int ap = aOff + p * MR;
+            int ap = aOff + p;
             DoubleVector x;
             x = DoubleVector.broadcast(SPECIES, a[ap]);
             c000 = b0.fma(x, c000); c001 = b1.fma(x, c001);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 1]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + KC]);
             c010 = b0.fma(x, c010); c011 = b1.fma(x, c011);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 2]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 2 * KC]);
             c020 = b0.fma(x, c020); c021 = b1.fma(x, c021);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 3]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 3 * KC]);
             c030 = b0.fma(x, c030); c031 = b1.fma(x, c031);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 4]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 4 * KC]);
             c040 = b0.fma(x, c040); c041 = b1.fma(x, c041);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 5]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 5 * KC]);
             c050 = b0.fma(x, c050); c051 = b1.fma(x, c051);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 6]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 6 * KC]);
             c060 = b0.fma(x, c060); c061 = b1.fma(x, c061);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 7]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 7 * KC]);
             c070 = b0.fma(x, c070); c071 = b1.fma(x, c071);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 8]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 8 * KC]);
             c080 = b0.fma(x, c080); c081 = b1.fma(x, c081);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 9]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 9 * KC]);
             c090 = b0.fma(x, c090); c091 = b1.fma(x, c091);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 10]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 10 * KC]);
             c100 = b0.fma(x, c100); c101 = b1.fma(x, c101);
-            x = DoubleVector.broadcast(SPECIES, a[ap + 11]);
+            x = DoubleVector.broadcast(SPECIES, a[ap + 11 * KC]);
             c110 = b0.fma(x, c110); c111 = b1.fma(x, c111);
         }
         // Stores go through the tile: inlining a merge into C for each of the 24 accumulators
@@ -97,17 +99,17 @@ final class DgemmMicroKernel {
     }
 
     /**
-     * C = tile + beta C for a full MR x NR block whose rows are contiguous in C (C not read when
-     * beta is 0).
+     * C = alpha tile + beta C for a full MR x NR block whose rows are contiguous in C (C not read
+     * when beta is 0).
      *
      * @param cOff byte offset of C's element (0, 0)
      * @param ldc  bytes between rows of C
      */
-    static void mergeTile(double[] tile, MemorySegment c, long cOff, long ldc, double beta) {
+    static void mergeTile(double[] tile, MemorySegment c, long cOff, long ldc, double alpha, double beta) {
         for (int r = 0; r < MR; r++) {
             long row = cOff + r * ldc;
             for (int j = 0; j < NR; j += L) {
-                DoubleVector t = DoubleVector.fromArray(SPECIES, tile, r * NR + j);
+                DoubleVector t = DoubleVector.fromArray(SPECIES, tile, r * NR + j).mul(alpha);
                 long off = row + j * 8L;
                 if (beta == 0) {
                     t.intoMemorySegment(c, off, ORDER);
@@ -129,23 +131,6 @@ final class DgemmMicroKernel {
             int d = dstOff + p * NR;
             DoubleVector.fromMemorySegment(SPECIES, seg, off, ORDER).intoArray(dst, d);
             DoubleVector.fromMemorySegment(SPECIES, seg, off + L * 8, ORDER).intoArray(dst, d + L);
-        }
-    }
-
-    /**
-     * Packs an MR x kc panel of A whose columns are contiguous (row stride 1): column p starts at
-     * element {@code src + p * colStride} of {@code seg}; {@code dst[dstOff + p * MR + r] = alpha * A(r, p)}.
-     * Masked loads read exactly MR elements per column.
-     */
-    static void packColumns(MemorySegment seg, long src, long colStride, int kc, double alpha, double[] dst, int dstOff) {
-        long step = colStride * 8;
-        long off = src * 8;
-        for (int p = 0; p < kc; p++, off += step) {
-            int d = dstOff + p * MR;
-            for (int r = 0; r < MR; r += L) {
-                VectorMask<Double> m = SPECIES.indexInRange(r, MR);
-                DoubleVector.fromMemorySegment(SPECIES, seg, off + r * 8L, ORDER, m).mul(alpha).intoArray(dst, d + r, m);
-            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.jacobi.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -22,6 +21,8 @@ final class SgemmMicroKernel {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** Rows of the register block. */
     static final int MR = 12;
+    /** Row stride of a packed panel of A: the largest block depth, a constant so that the 12 broadcasts use fixed displacements. */
+    static final int KC = Sgemm.KC;
     /** Columns of the register block: 2 vectors. */
     static final int NR = 2 * SPECIES.length();
     private static final int L = SPECIES.length();
@@ -33,7 +34,8 @@ final class SgemmMicroKernel {
     /**
      * tile = (packed MR x kc panel of A) x (packed kc x NR panel of B), row-major NR wide.
      *
-     * @param a packed A: element (r, p) at {@code aOff + p * MR + r}
+     * @param a packed A: element (r, p) at {@code aOff + r * KC + p}, the rows of A as they are in
+     *          a row-major matrix, so packing a row-major A is a plain copy
      * @param b packed B: element (p, j) at {@code bOff + p * NR + j}
      */
     static void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
@@ -53,31 +55,31 @@ final class SgemmMicroKernel {
             int bp = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bp + L);
-            int ap = aOff + p * MR;
+            int ap = aOff + p;
             FloatVector x;
             x = FloatVector.broadcast(SPECIES, a[ap]);
             c000 = b0.fma(x, c000); c001 = b1.fma(x, c001);
-            x = FloatVector.broadcast(SPECIES, a[ap + 1]);
+            x = FloatVector.broadcast(SPECIES, a[ap + KC]);
             c010 = b0.fma(x, c010); c011 = b1.fma(x, c011);
-            x = FloatVector.broadcast(SPECIES, a[ap + 2]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2 * KC]);
             c020 = b0.fma(x, c020); c021 = b1.fma(x, c021);
-            x = FloatVector.broadcast(SPECIES, a[ap + 3]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3 * KC]);
             c030 = b0.fma(x, c030); c031 = b1.fma(x, c031);
-            x = FloatVector.broadcast(SPECIES, a[ap + 4]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 4 * KC]);
             c040 = b0.fma(x, c040); c041 = b1.fma(x, c041);
-            x = FloatVector.broadcast(SPECIES, a[ap + 5]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 5 * KC]);
             c050 = b0.fma(x, c050); c051 = b1.fma(x, c051);
-            x = FloatVector.broadcast(SPECIES, a[ap + 6]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 6 * KC]);
             c060 = b0.fma(x, c060); c061 = b1.fma(x, c061);
-            x = FloatVector.broadcast(SPECIES, a[ap + 7]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 7 * KC]);
             c070 = b0.fma(x, c070); c071 = b1.fma(x, c071);
-            x = FloatVector.broadcast(SPECIES, a[ap + 8]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 8 * KC]);
             c080 = b0.fma(x, c080); c081 = b1.fma(x, c081);
-            x = FloatVector.broadcast(SPECIES, a[ap + 9]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 9 * KC]);
             c090 = b0.fma(x, c090); c091 = b1.fma(x, c091);
-            x = FloatVector.broadcast(SPECIES, a[ap + 10]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 10 * KC]);
             c100 = b0.fma(x, c100); c101 = b1.fma(x, c101);
-            x = FloatVector.broadcast(SPECIES, a[ap + 11]);
+            x = FloatVector.broadcast(SPECIES, a[ap + 11 * KC]);
             c110 = b0.fma(x, c110); c111 = b1.fma(x, c111);
         }
         // Stores go through the tile: inlining a merge into C for each of the 24 accumulators
@@ -97,17 +99,17 @@ final class SgemmMicroKernel {
     }
 
     /**
-     * C = tile + beta C for a full MR x NR block whose rows are contiguous in C (C not read when
-     * beta is 0).
+     * C = alpha tile + beta C for a full MR x NR block whose rows are contiguous in C (C not read
+     * when beta is 0).
      *
      * @param cOff byte offset of C's element (0, 0)
      * @param ldc  bytes between rows of C
      */
-    static void mergeTile(float[] tile, MemorySegment c, long cOff, long ldc, float beta) {
+    static void mergeTile(float[] tile, MemorySegment c, long cOff, long ldc, float alpha, float beta) {
         for (int r = 0; r < MR; r++) {
             long row = cOff + r * ldc;
             for (int j = 0; j < NR; j += L) {
-                FloatVector t = FloatVector.fromArray(SPECIES, tile, r * NR + j);
+                FloatVector t = FloatVector.fromArray(SPECIES, tile, r * NR + j).mul(alpha);
                 long off = row + j * 4L;
                 if (beta == 0) {
                     t.intoMemorySegment(c, off, ORDER);
@@ -129,23 +131,6 @@ final class SgemmMicroKernel {
             int d = dstOff + p * NR;
             FloatVector.fromMemorySegment(SPECIES, seg, off, ORDER).intoArray(dst, d);
             FloatVector.fromMemorySegment(SPECIES, seg, off + L * 4, ORDER).intoArray(dst, d + L);
-        }
-    }
-
-    /**
-     * Packs an MR x kc panel of A whose columns are contiguous (row stride 1): column p starts at
-     * element {@code src + p * colStride} of {@code seg}; {@code dst[dstOff + p * MR + r] = alpha * A(r, p)}.
-     * Masked loads read exactly MR elements per column.
-     */
-    static void packColumns(MemorySegment seg, long src, long colStride, int kc, float alpha, float[] dst, int dstOff) {
-        long step = colStride * 4;
-        long off = src * 4;
-        for (int p = 0; p < kc; p++, off += step) {
-            int d = dstOff + p * MR;
-            for (int r = 0; r < MR; r += L) {
-                VectorMask<Float> m = SPECIES.indexInRange(r, MR);
-                FloatVector.fromMemorySegment(SPECIES, seg, off + r * 4L, ORDER, m).mul(alpha).intoArray(dst, d + r, m);
-            }
         }
     }
 }
