@@ -18,21 +18,24 @@ import java.util.Arrays;
  */
 public final class Sgemm {
     /**
-     * Depth of the packed blocks. The kc x 32 panel of B that the micro-kernel rereads for every
-     * panel of A is 32 KiB at kc = 256, which stays in a 48 KiB L1 data cache (AMD Zen 4 and 5,
-     * Intel since Ice Lake) beside the streaming A panel; measured best of 192, 256 and 384.
+     * Depth of the packed blocks, and the row stride of packed A. Every block of the inner dimension
+     * adds the product into C once more, so C (16 MiB at n = 2048, far beyond L2) streams through
+     * memory k / kc times; a deep block halves or thirds that traffic, while the kc x 32 panel of B
+     * that each micro-kernel call streams (96 KiB at 768) still comes from L2 fast enough. Measured
+     * on an AVX-512 Zen 5 core at n = 2048: about 165 GFLOP/s at 256, 180 at 512, 190 at 768;
+     * 1024 was slower.
      */
-    static final int KC = Integer.getInteger("kc", 256);
+    static final int KC = 768;
     /**
-     * Rows of a packed block of A: mc x kc floats = 480 KiB at kc = 256, half of a 1 MiB L2 cache,
-     * so the block stays in L2 while every B panel passes it. A multiple of the micro-kernel heights.
+     * Rows of a packed block of A: mc x KC floats = 720 KiB, which a 1 MiB L2 cache keeps while every
+     * panel of B passes it (240 measured better than 120 and 360). A multiple of the micro-kernel heights.
      */
-    static final int MC = Integer.getInteger("mc", 480);
+    static final int MC = 240;
     /**
-     * Columns of a packed panel of B: kc x nc floats = 4 MiB at kc = 256, which L3 keeps while every
-     * A block passes it. A multiple of the micro-kernel widths.
+     * Columns of a packed panel of B: kc x nc floats, at most 6 MiB, which L3 keeps while every block
+     * of A passes it. A multiple of the micro-kernel widths.
      */
-    static final int NC = Integer.getInteger("nc", 4096);
+    static final int NC = 2048;
 
     /** Scalar micro-kernel height and width when SIMD is off: 32 accumulators in a tile that L1 holds. */
     private static final int SCALAR_MR = 4;
