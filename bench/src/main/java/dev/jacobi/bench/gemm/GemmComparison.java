@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * <p>Each measurement warms up (at least {@link Options#warmupRuns()} products and
  * {@link Options#minSeconds()} seconds, so the JIT has compiled the kernels), then times products until
- * it has at least {@link Options#minRuns()} and {@link Options#minSeconds()} seconds, and reports the
+ * it has at least {@link Options#minRuns()} and {@link Options#minSeconds()} seconds (a slow one
+ * stops after two products and a few seconds), and reports the
  * best and the median GFLOP/s (2 n^3 flops per product). The best is the figure least disturbed by
  * other processes; the median shows the spread. The naive loop runs once, only up to
  * {@link Options#naiveMaxSize()} and on one thread.
@@ -27,6 +28,12 @@ import java.util.Map;
  * (the table says so when they are set).
  */
 public final class GemmComparison {
+    /**
+     * A slow implementation (EJML at n = 2048 takes seconds per product) stops after two timed
+     * products once this much time has passed, so the comparison stays short.
+     */
+    private static final long SLOW_STOP_NANOS = 4_000_000_000L;
+
     private GemmComparison() {
     }
 
@@ -48,9 +55,12 @@ public final class GemmComparison {
             threads = List.copyOf(threads);
         }
 
-        /** n = 256, 1024, 2048 on 1 thread and every core, naive up to 256, 3 warm-up and 5 timed runs. */
+        /**
+         * n = 256, 1024, 2048 on 1 thread and every core, naive up to 256; at least 1 warm-up and 5
+         * timed products and half a second of each.
+         */
         public static Options defaults() {
-            return new Options(List.of(256, 1024, 2048), defaultThreads(), 256, 3, 5, 0.5, 42);
+            return new Options(List.of(256, 1024, 2048), defaultThreads(), 256, 1, 5, 0.5, 42);
         }
 
         /** These options with other sizes. */
@@ -304,7 +314,8 @@ public final class GemmComparison {
             long t0 = System.nanoTime();
             impl.multiply(problem, threads);
             times.add(System.nanoTime() - t0);
-            if (times.size() >= 1000) {
+            long elapsed = System.nanoTime() - start;
+            if (times.size() >= 1000 || (times.size() >= 2 && elapsed > SLOW_STOP_NANOS)) {
                 break;
             }
         }

@@ -14,6 +14,9 @@ import java.util.stream.IntStream;
  * wait for each other.
  */
 final class GemmDriver {
+    /** A thread that never runs: memory it may access is memory any thread may access. */
+    private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
+
     private GemmDriver() {
     }
 
@@ -34,11 +37,11 @@ final class GemmDriver {
         /** Packs B[p0 : p0+kc, j0 : j0+nc] into nr-wide panels. */
         void packB(int p0, int kc, int j0, int nc);
 
-        /** Packs A[i0 : i0+mc, p0 : p0+kc] (times alpha) into mr-high panels. */
+        /** Packs A[i0 : i0+mc, p0 : p0+kc] into mr-high panels. */
         void packA(int i0, int mc, int p0, int kc);
 
         /**
-         * C[i0 : i0+mc, j0 : j0+nc] = packed A x packed B + (first ? beta : 1) * C.
+         * C[i0 : i0+mc, j0 : j0+nc] = alpha (packed A x packed B) + (first ? beta : 1) C.
          *
          * @param first whether this is the first block of the inner dimension
          */
@@ -64,9 +67,6 @@ final class GemmDriver {
         b.checkInside(op, "B", elementBytes);
         c.checkInside(op, "C", elementBytes);
     }
-
-    /** A thread that never runs: memory it may access is memory any thread may access. */
-    private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
 
     /**
      * Runs the loop nest for an m x n x k product (all positive) of A, B and C on up to

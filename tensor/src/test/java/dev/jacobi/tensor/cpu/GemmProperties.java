@@ -17,8 +17,8 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * {@link Sgemm}, {@link Dgemm} and {@link NaiveGemm} against a float64 triple loop written here.
  *
  * <p>Tolerance: each element of C = alpha A B + beta C is a sum of k products and one scaled old
- * value, evaluated by the kernels in some order with at most k + 2 roundings on any term (alpha is
- * folded into packed A, FMA or multiply-then-add, the blocks of the inner dimension, beta C), so
+ * value, evaluated by the kernels in some order with at most k + 2 roundings on any term (the
+ * additions, alpha times each block's sum, beta C), so
  * the classic bound gives |computed - exact| <= (k + 3) u (|alpha| sum_p |a_ip| |b_pj| + |beta| |c_ij|)
  * with the unit roundoff u = 2^-24 (float32) or 2^-53 (float64). The float64 reference's own error is
  * below 2^-40 of that and is ignored. A wrong or missing term exceeds the bound by orders of magnitude.
