@@ -16,7 +16,8 @@ import java.util.Map;
  * float64 reference on sampled entries and against OpenBLAS).
  *
  * <p>Each measurement warms up (at least {@link Options#warmupRuns()} products and
- * {@link Options#minSeconds()} seconds, so the JIT has compiled the kernels), then times products until
+ * {@link Options#minSeconds()} seconds, and on until the products stop getting faster, so the JIT has
+ * compiled the kernels), then times products until
  * it has at least {@link Options#minRuns()} and {@link Options#minSeconds()} seconds (a slow one
  * stops after two products and a few seconds), and reports the
  * best and the median GFLOP/s (2 n^3 flops per product). The best is the figure least disturbed by
@@ -33,6 +34,10 @@ public final class GemmComparison {
      * products once this much time has passed, so the comparison stays short.
      */
     private static final long SLOW_STOP_NANOS = 4_000_000_000L;
+    /** Warm-up runs in chunks this long and stops when a chunk is no faster than the ones before. */
+    private static final long WARMUP_CHUNK_NANOS = 250_000_000L;
+    /** Warm-up never takes longer than this. */
+    private static final long MAX_WARMUP_NANOS = 10_000_000_000L;
 
     private GemmComparison() {
     }
@@ -304,12 +309,9 @@ public final class GemmComparison {
     private static Timing measure(GemmProblem problem, GemmImpl impl, int threads, Options options) {
         impl.prepare(threads);
         long minNanos = (long) (options.minSeconds() * 1e9);
-        long start = System.nanoTime();
-        for (int i = 0; i < options.warmupRuns() || System.nanoTime() - start < minNanos; i++) {
-            impl.multiply(problem, threads);
-        }
+        warmUp(problem, impl, threads, options.warmupRuns(), minNanos);
         List<Long> times = new ArrayList<>();
-        start = System.nanoTime();
+        long start = System.nanoTime();
         while (times.size() < options.minRuns() || System.nanoTime() - start < minNanos) {
             long t0 = System.nanoTime();
             impl.multiply(problem, threads);
@@ -323,6 +325,36 @@ public final class GemmComparison {
         double best = problem.flops() / sorted[0];
         double median = problem.flops() / sorted[sorted.length / 2];
         return new Timing(best, median, sorted.length, "");
+    }
+
+    /**
+     * Runs products in chunks of {@link #WARMUP_CHUNK_NANOS} until a chunk's best is no longer
+     * faster than the earlier ones (the JIT has compiled the kernels: before that, Vector API code
+     * runs 10 to 100 times slower), and at least {@code minRuns} products and {@code minNanos} have
+     * passed; at most {@link #MAX_WARMUP_NANOS}, and a slow implementation stops after
+     * {@link #SLOW_STOP_NANOS}.
+     */
+    private static void warmUp(GemmProblem problem, GemmImpl impl, int threads, int minRuns, long minNanos) {
+        long start = System.nanoTime();
+        long previousBest = Long.MAX_VALUE;
+        int runs = 0;
+        while (true) {
+            long chunkStart = System.nanoTime();
+            long chunkBest = Long.MAX_VALUE;
+            do {
+                long t0 = System.nanoTime();
+                impl.multiply(problem, threads);
+                chunkBest = Math.min(chunkBest, System.nanoTime() - t0);
+                runs++;
+            } while (System.nanoTime() - chunkStart < WARMUP_CHUNK_NANOS);
+            boolean stable = chunkBest > 0.97 * previousBest;
+            previousBest = Math.min(previousBest, chunkBest);
+            long elapsed = System.nanoTime() - start;
+            if ((stable && runs >= minRuns && elapsed >= minNanos) || elapsed > MAX_WARMUP_NANOS
+                    || elapsed > SLOW_STOP_NANOS && runs >= 2) {
+                return;
+            }
+        }
     }
 
     /** The rows as a text table with the ratios, checks and notes. */
