@@ -157,7 +157,7 @@ public final class GemmComparison {
         }
         PrintStream out = System.out;
         printHeader(out);
-        List<Row> rows = run(options, out);
+        List<Row> rows = run(options, System.err);
         out.println();
         out.print(table(rows, options));
         if (rows.stream().anyMatch(r -> !r.correct())) {
@@ -230,7 +230,7 @@ public final class GemmComparison {
         return r;
     }
 
-    /** Prints the machine, the SIMD state, OpenBLAS's state and any environment note. */
+    /** Prints the machine, the SIMD state and OpenBLAS's state (the table ends with any environment note). */
     public static void printHeader(PrintStream out) {
         out.println("float32 GEMM C = A B, n x n, row-major; " + Runtime.getRuntime().availableProcessors()
                 + " cores; Java " + Runtime.version() + "; " + Simd.describe());
@@ -239,16 +239,12 @@ public final class GemmComparison {
         } else {
             out.println("OpenBLAS: not measured: " + OpenBlas.unavailableReason());
         }
-        String note = OpenBlas.environmentNote();
-        if (!note.isEmpty()) {
-            out.println(note);
-        }
     }
 
     /**
      * Measures every size and thread count.
      *
-     * @param log where progress lines go, or null
+     * @param log where progress lines go (one per measurement), or null
      * @return one row per (size, threads), sizes outer
      */
     public static List<Row> run(Options options, PrintStream log) {
