@@ -11,4 +11,8 @@ module dev.jacobi.bench {
 
     exports dev.jacobi.bench.cli;
     exports dev.jacobi.bench.tour;
+    exports dev.jacobi.bench.gemm;
+    // JMH instantiates the benchmarks and the classes it generates for them reflectively.
+    opens dev.jacobi.bench.jmh to jmh.core;
+    opens dev.jacobi.bench.jmh.jmh_generated to jmh.core;
 }
