@@ -8,7 +8,6 @@ import dev.jacobi.tensor.cpu.Simd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Properties;
 
@@ -42,7 +41,10 @@ public final class Main {
     static final List<Command> BENCHMARKS = List.of(
             new Command("gemm", "bench gemm [ARGS...]",
                     "GFLOP/s of our SGEMM against OpenBLAS, EJML and a naive loop, 1 thread and all cores",
-                    (args, out, err) -> runMain("dev.jacobi.bench.gemm.GemmComparison", args, err)),
+                    (args, out, err) -> {
+                        dev.jacobi.bench.gemm.GemmComparison.main(args.toArray(String[]::new));
+                        return 0;
+                    }),
             new Command("jmh", "bench jmh [JMH ARGS...]",
                     "runs the JMH benchmarks of bench/ (bench jmh -l lists them, bench jmh -h shows JMH's options)",
                     (args, out, err) -> {
@@ -131,26 +133,6 @@ public final class Main {
             return EXIT_USAGE;
         }
         return dispatch(BENCHMARKS, args.getFirst(), args.subList(1, args.size()), out, err, "bench ");
-    }
-
-    /** Calls {@code className.main(args)} when that class is part of this build. */
-    private static int runMain(String className, List<String> args, PrintStream err) throws Exception {
-        Class<?> c;
-        try {
-            c = Class.forName(className);
-        } catch (ClassNotFoundException e) {
-            err.println("jacobi: " + className + " is not part of this build");
-            return 1;
-        }
-        try {
-            c.getMethod("main", String[].class).invoke(null, (Object) args.toArray(String[]::new));
-            return 0;
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 
     /** The text of {@code ./jacobi --help}. */

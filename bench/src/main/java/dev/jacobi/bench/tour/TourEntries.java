@@ -1,5 +1,6 @@
 package dev.jacobi.bench.tour;
 
+import dev.jacobi.bench.gemm.GemmTourEntry;
 import dev.jacobi.bench.tour.entries.TensorSelfCheck;
 
 import java.util.List;
@@ -12,6 +13,7 @@ public final class TourEntries {
     /** The entries, in order. */
     public static List<TourEntry> all() {
         return List.of(
-                new TensorSelfCheck());
+                new TensorSelfCheck(),
+                new GemmTourEntry());
     }
 }
