@@ -1,7 +1,6 @@
 package dev.jacobi.tensor.cpu;
 
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 /**
  * The loop nest that {@link Sgemm} and {@link Dgemm} share (the GotoBLAS / BLIS structure): C is cut
@@ -94,18 +93,22 @@ final class GemmDriver {
         }
         int units = (extent + unit - 1) / unit;
         int count = parts;
-        IntStream.range(0, count).parallel().forEach(part -> {
+        boolean rows = splitRows;
+        Runnable[] tasks = new Runnable[count];
+        for (int part = 0; part < count; part++) {
             int from = Math.min(extent, (int) ((long) units * part / count) * unit);
             int to = Math.min(extent, (int) ((long) units * (part + 1) / count) * unit);
-            if (from >= to) {
-                return;
-            }
-            if (splitRows) {
-                loopNest(from, to, 0, n, k, blocking, workers.get());
-            } else {
-                loopNest(0, m, from, to, k, blocking, workers.get());
-            }
-        });
+            tasks[part] = () -> {
+                if (from < to) {
+                    if (rows) {
+                        loopNest(from, to, 0, n, k, blocking, workers.get());
+                    } else {
+                        loopNest(0, m, from, to, k, blocking, workers.get());
+                    }
+                }
+            };
+        }
+        GemmThreads.runAll(tasks);
     }
 
     /** The blocked loops over rows [m0, m1) and columns [n0, n1) of C. */
