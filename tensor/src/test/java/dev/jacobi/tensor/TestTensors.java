@@ -108,4 +108,19 @@ public final class TestTensors {
         }
         return s;
     }
+
+    /** A uniformly random permutation of [0, n). */
+    public static int[] permutation(Random rnd, int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
 }

@@ -22,7 +22,7 @@ class ViewProperties {
             Random rnd = new Random(seed);
             int rank = rnd.nextInt(5);
             Tensor t = TestTensors.random(rnd, DType.FLOAT32, TestTensors.shape(rnd, rank, 4), rnd.nextInt(4));
-            int[] order = shuffled(rnd, rank);
+            int[] order = TestTensors.permutation(rnd, rank);
             Tensor p = t.permute(order);
             assertThat(p.storage()).isSameAs(t.storage());
             for (int[] ix : TestTensors.indices(p.shape())) {
@@ -151,18 +151,6 @@ class ViewProperties {
         assertThatThrownBy(() -> Tensor.of(new float[5], 2, 3)).hasMessageContaining("5 values")
                 .hasMessageContaining("[2, 3]");
         assertThatThrownBy(() -> t.getDouble(2, 0)).isInstanceOf(IndexOutOfBoundsException.class);
-    }
-
-    private static int[] shuffled(Random rnd, int n) {
-        int[] p = new int[n];
-        Arrays.setAll(p, i -> i);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
     }
 
     /** A random shape with {@code n} elements (for n = 0: contains a 0). */

@@ -6,9 +6,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import dev.jacobi.tensor.ops.ShapingSamples.GatherShapes;
+
 import static dev.jacobi.tensor.TestTensors.indices;
 import static dev.jacobi.tensor.TestTensors.shape;
 import static dev.jacobi.tensor.ops.ShapingSamples.anyDType;
+import static dev.jacobi.tensor.ops.ShapingSamples.dot;
 import static dev.jacobi.tensor.ops.ShapingSamples.flat;
 import static dev.jacobi.tensor.ops.ShapingSamples.random;
 import static dev.jacobi.tensor.ops.ShapingSamples.randomIndex;
@@ -32,14 +35,11 @@ class IndexingProperties {
     void gatherMatchesTheIndexDefinition() {
         qt().withExamples(200).forAll(longs().all()).checkAssert(seed -> {
             Random rnd = new Random(seed);
-            int rank = 1 + rnd.nextInt(3);
-            int dim = rnd.nextInt(rank);
-            int[] ts = shape(rnd, rank, 5);
-            ts[dim] = Math.max(ts[dim], 1);
-            int[] is = new int[rank];
-            for (int d = 0; d < rank; d++) {
-                is[d] = d == dim ? rnd.nextInt(6) : rnd.nextInt(ts[d] + 1); // index may be larger only along dim
-            }
+            GatherShapes g = GatherShapes.random(rnd, 5); // the index may be larger only along dim
+            int rank = g.rank();
+            int dim = g.dim();
+            int[] ts = g.source();
+            int[] is = g.index();
             DType dt = anyDType(rnd);
             Tensor t = random(rnd, dt, ts);
             Tensor index = randomIndex(rnd, is, ts[dim]);
@@ -63,14 +63,12 @@ class IndexingProperties {
     void scatterAddMatchesNaiveAccumulation() {
         qt().withExamples(200).forAll(longs().all()).checkAssert(seed -> {
             Random rnd = new Random(seed);
-            int rank = 1 + rnd.nextInt(3);
-            int dim = rnd.nextInt(rank);
-            int[] ts = shape(rnd, rank, 5);
-            ts[dim] = Math.max(ts[dim], 1);
-            int[] is = new int[rank];
-            int[] ss = new int[rank];
-            for (int d = 0; d < rank; d++) {
-                is[d] = d == dim ? rnd.nextInt(7) : rnd.nextInt(ts[d] + 1);
+            GatherShapes g = GatherShapes.random(rnd, 6);
+            int dim = g.dim();
+            int[] ts = g.source();
+            int[] is = g.index();
+            int[] ss = new int[g.rank()];
+            for (int d = 0; d < ss.length; d++) {
                 ss[d] = is[d] + rnd.nextInt(2); // src may be larger than index; only its leading block is read
             }
             DType dt = SUMMABLE[rnd.nextInt(SUMMABLE.length)];
@@ -105,14 +103,10 @@ class IndexingProperties {
         // <gather(x, idx), y> == <x, scatterAdd(0, idx, y)>; integer-valued float64 data makes both sides exact.
         qt().withExamples(200).forAll(longs().all()).checkAssert(seed -> {
             Random rnd = new Random(seed);
-            int rank = 1 + rnd.nextInt(3);
-            int dim = rnd.nextInt(rank);
-            int[] ts = shape(rnd, rank, 5);
-            ts[dim] = Math.max(ts[dim], 1);
-            int[] is = new int[rank];
-            for (int d = 0; d < rank; d++) {
-                is[d] = d == dim ? rnd.nextInt(7) : rnd.nextInt(ts[d] + 1);
-            }
+            GatherShapes g = GatherShapes.random(rnd, 6);
+            int dim = g.dim();
+            int[] ts = g.source();
+            int[] is = g.index();
             Tensor x = random(rnd, DType.FLOAT64, ts);
             Tensor index = randomIndex(rnd, is, ts[dim]);
             Tensor y = random(rnd, DType.FLOAT64, is);
@@ -126,10 +120,9 @@ class IndexingProperties {
     void indexSelectPicksWholeSlices() {
         qt().withExamples(200).forAll(longs().all()).checkAssert(seed -> {
             Random rnd = new Random(seed);
-            int rank = 1 + rnd.nextInt(3);
-            int dim = rnd.nextInt(rank);
-            int[] ts = shape(rnd, rank, 5);
-            ts[dim] = Math.max(ts[dim], 1);
+            GatherShapes g = GatherShapes.random(rnd, 0);
+            int dim = g.dim();
+            int[] ts = g.source();
             DType dt = anyDType(rnd);
             Tensor t = random(rnd, dt, ts);
             Tensor index = randomIndex(rnd, new int[] {rnd.nextInt(7)}, ts[dim]);
@@ -209,17 +202,5 @@ class IndexingProperties {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scatterAdd").hasMessageContaining("[2, 2]");
         assertThatThrownBy(() -> t.indexSelect(1, Tensor.zeros(DType.INT32, 1, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("indexSelect").hasMessageContaining("1-dimensional");
-    }
-
-    /** Sum of products in float64 over row-major values. */
-    private static double dot(Tensor a, Tensor b) {
-        double[] x = a.toDoubleArray();
-        double[] y = b.toDoubleArray();
-        assertThat(x).hasSameSizeAs(y);
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
     }
 }

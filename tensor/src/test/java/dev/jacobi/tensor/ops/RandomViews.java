@@ -4,6 +4,7 @@ import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Storage;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.TestTensors;
 
 import java.util.Random;
 
@@ -21,12 +22,7 @@ final class RandomViews {
 
     /** A random shape of rank [0, maxRank] with sizes in [0, maxSize]; sizes 0 and 1 come up often. */
     static int[] shape(Random rnd, int maxRank, int maxSize) {
-        int[] s = new int[rnd.nextInt(maxRank + 1)];
-        for (int i = 0; i < s.length; i++) {
-            int pick = rnd.nextInt(10);
-            s[i] = pick == 0 ? 0 : pick <= 2 ? 1 : 1 + rnd.nextInt(maxSize);
-        }
-        return s;
+        return TestTensors.shape(rnd, rnd.nextInt(maxRank + 1), maxSize);
     }
 
     /** A value for {@code dtype}: often small integers (so that ties occur), else Gaussian. */
@@ -117,16 +113,6 @@ final class RandomViews {
     }
 
     static int[] permutation(Random rnd, int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
+        return TestTensors.permutation(rnd, n);
     }
 }

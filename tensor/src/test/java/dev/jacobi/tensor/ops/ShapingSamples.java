@@ -37,6 +37,43 @@ final class ShapingSamples {
         return t;
     }
 
+    /**
+     * The shapes of a random gather / scatter-add case: a source of {@code source} shape (at least 1 along
+     * {@code dim}), an index of {@code index} shape that fits the source in every dimension but
+     * {@code dim}, where it has up to {@code maxAlongDim} entries.
+     */
+    record GatherShapes(int dim, int[] source, int[] index) {
+        static GatherShapes random(Random rnd, int maxAlongDim) {
+            int rank = 1 + rnd.nextInt(3);
+            int dim = rnd.nextInt(rank);
+            int[] source = TestTensors.shape(rnd, rank, 5);
+            source[dim] = Math.max(source[dim], 1);
+            int[] index = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                index[d] = d == dim ? rnd.nextInt(maxAlongDim + 1) : rnd.nextInt(source[d] + 1);
+            }
+            return new GatherShapes(dim, source, index);
+        }
+
+        int rank() {
+            return source.length;
+        }
+    }
+
+    /** Sum of products in float64 over the row-major values of two tensors of equal size. */
+    static double dot(Tensor a, Tensor b) {
+        double[] x = a.toDoubleArray();
+        double[] y = b.toDoubleArray();
+        if (x.length != y.length) {
+            throw new AssertionError("dot: " + x.length + " against " + y.length + " values");
+        }
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * y[i];
+        }
+        return s;
+    }
+
     /** The row-major position of {@code index} in a contiguous tensor of {@code shape}. */
     static int flat(int[] index, int[] shape) {
         int f = 0;

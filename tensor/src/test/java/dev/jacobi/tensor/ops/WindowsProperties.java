@@ -10,6 +10,7 @@ import static dev.jacobi.tensor.TestTensors.indices;
 import static dev.jacobi.tensor.TestTensors.sample;
 import static dev.jacobi.tensor.TestTensors.shape;
 import static dev.jacobi.tensor.ops.ShapingSamples.anyDType;
+import static dev.jacobi.tensor.ops.ShapingSamples.dot;
 import static dev.jacobi.tensor.ops.ShapingSamples.flat;
 import static dev.jacobi.tensor.ops.ShapingSamples.random;
 import static dev.jacobi.tensor.ops.ShapingSamples.stored;
@@ -225,17 +226,6 @@ class WindowsProperties {
                 assertThat(got[flat(ix, os) * w + p]).isEqualTo(expected);
             }
         }
-    }
-
-    private static double dot(Tensor a, Tensor b) {
-        double[] x = a.toDoubleArray();
-        double[] y = b.toDoubleArray();
-        assertThat(x).hasSameSizeAs(y);
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
     }
 
     /** One random window geometry, with its window counts computed from the definition. */
