@@ -108,7 +108,7 @@ final class GemmDriver {
                 }
             };
         }
-        GemmThreads.runAll(tasks);
+        WorkerThreads.runAll(tasks);
     }
 
     /** The blocked loops over rows [m0, m1) and columns [n0, n1) of C. */

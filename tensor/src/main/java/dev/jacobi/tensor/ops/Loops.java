@@ -1,12 +1,11 @@
 package dev.jacobi.tensor.ops;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import dev.jacobi.tensor.cpu.WorkerThreads;
 
 /**
  * The strided iteration every elementwise kernel shares: walks a shape over several operands
  * (operand 0 is usually the output) one innermost row at a time, after merging dimensions that
- * are contiguous in every operand, and splits large work across the fork-join pool.
+ * are contiguous in every operand, and splits large work across {@link WorkerThreads}.
  */
 public final class Loops {
     /** Below this many elements a loop runs on the calling thread: forking costs more than it saves. */
@@ -71,34 +70,37 @@ public final class Loops {
         for (int d = 0; d < rank - 1; d++) {
             rows *= s[d];
         }
-        // A parallel stream runs on the pool's workers and the calling thread: on 2 cores the pool has 1 worker.
-        int threads = ForkJoinPool.commonPool().getParallelism() + 1;
+        int threads = WorkerThreads.count();
         long total = rows * n;
         if (!parallel || threads < 2 || total < PARALLEL_THRESHOLD) {
             runRows(0, rows, 0, n, s, st, rank, offsets, step, kernel);
             return;
         }
-        // Work items: whole rows when there are many, else slices of rows.
-        int target = threads * 4;
-        int slicesPerRow = rows >= target ? 1 : (int) Math.min(n, (target + rows - 1) / rows);
+        // One contiguous range of work items per thread: whole rows when there are enough, else slices of rows.
+        int slicesPerRow = rows >= threads ? 1 : (int) Math.min(n, (threads + rows - 1) / rows);
         long items = rows * slicesPerRow;
-        int tasks = (int) Math.min(items, target);
+        int tasks = (int) Math.min(items, threads);
         int finalRank = rank;
-        IntStream.range(0, tasks).parallel().forEach(t -> {
+        Runnable[] parts = new Runnable[tasks];
+        for (int t = 0; t < tasks; t++) {
             long from = items * t / tasks;
             long to = items * (t + 1) / tasks;
-            if (slicesPerRow == 1) {
-                runRows(from, to, 0, n, s, st, finalRank, offsets, step, kernel);
-            } else {
-                for (long w = from; w < to; w++) {
+            parts[t] = () -> {
+                for (long w = from; w < to; ) {
                     long row = w / slicesPerRow;
+                    if (slicesPerRow == 1) {
+                        runRows(from, to, 0, n, s, st, finalRank, offsets, step, kernel);
+                        return;
+                    }
                     int slice = (int) (w % slicesPerRow);
                     int c0 = (int) ((long) n * slice / slicesPerRow);
                     int c1 = (int) ((long) n * (slice + 1) / slicesPerRow);
                     runRows(row, row + 1, c0, c1, s, st, finalRank, offsets, step, kernel);
+                    w++;
                 }
-            }
-        });
+            };
+        }
+        WorkerThreads.runAll(parts);
     }
 
     /** Runs rows [fromRow, toRow), each restricted to columns [c0, c1). */

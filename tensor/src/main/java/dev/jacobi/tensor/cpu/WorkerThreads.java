@@ -6,22 +6,31 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The threads GEMM splits its work across: the caller runs the first part, dedicated daemon threads
- * the others, and the caller waits for them. A parallel stream on the common pool let the caller run
- * every part itself whenever the pool's single worker (on 2 cores) woke late, which made two-thread
- * products no faster than one (measured: 115 against 196 GFLOP/s at n = 1024).
+ * The threads the CPU kernels (GEMM, elementwise loops) split their work across: the caller runs the
+ * first part, dedicated daemon threads the others, and the caller waits for them. A parallel stream on
+ * the common pool let the caller run every part itself whenever the pool's single worker (on 2 cores)
+ * woke late, which made two-thread products no faster than one (measured: 115 against 196 GFLOP/s
+ * for SGEMM at n = 1024).
  */
-final class GemmThreads {
+public final class WorkerThreads {
     private static final ExecutorService POOL = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
-            Thread.ofPlatform().daemon().name("jacobi-gemm-", 0).factory());
+            Thread.ofPlatform().daemon().name("jacobi-worker-", 0).factory());
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
 
-    private GemmThreads() {
+    private WorkerThreads() {
     }
 
-    /** Runs every task, the first on the calling thread; returns when all are done. Nested calls run in sequence. */
-    static void runAll(Runnable[] tasks) {
+    /** How many parts work may usefully be split into: one per core. */
+    public static int count() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Runs every task, the first on the calling thread, and returns when all are done; the first
+     * exception a task throws is rethrown. Calls made from inside a task run their tasks in sequence.
+     */
+    public static void runAll(Runnable[] tasks) {
         if (INSIDE.get() || tasks.length == 1) {
             for (Runnable t : tasks) {
                 t.run();
@@ -51,7 +60,7 @@ final class GemmThreads {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("gemm: interrupted while waiting for its threads", e);
+                throw new IllegalStateException("interrupted while waiting for its threads", e);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException re) {
                     throw re;
@@ -59,7 +68,7 @@ final class GemmThreads {
                 if (e.getCause() instanceof Error err) {
                     throw err;
                 }
-                throw new IllegalStateException("gemm: a worker thread failed", e.getCause());
+                throw new IllegalStateException("a worker thread failed", e.getCause());
             }
         }
     }
