@@ -9,4 +9,5 @@ module dev.jacobi.tensor {
     exports dev.jacobi.tensor.io;
     exports dev.jacobi.tensor.cpu;
     exports dev.jacobi.tensor.ops;
+    exports dev.jacobi.tensor.autograd;
 }

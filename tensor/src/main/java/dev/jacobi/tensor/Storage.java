@@ -22,6 +22,7 @@ public final class Storage {
     private final DType dtype;
     private final long size;
     private final MemorySegment segment;
+    private int version;
 
     private Storage(DType dtype, long size, MemorySegment segment) {
         this.dtype = dtype;
@@ -61,8 +62,22 @@ public final class Storage {
         return new Storage(dtype, size, segment);
     }
 
+    /** The element type. */
     public DType dtype() {
         return dtype;
+    }
+
+    /**
+     * How many in-place changes the tensors over this storage have had. Autograd records it when an op
+     * saves a tensor and checks it in backward.
+     */
+    public int version() {
+        return version;
+    }
+
+    /** Records an in-place change; kernels that write into existing tensors call it. */
+    public void bumpVersion() {
+        version++;
     }
 
     /** Number of elements. */

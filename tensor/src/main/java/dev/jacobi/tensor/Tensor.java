@@ -1,5 +1,8 @@
 package dev.jacobi.tensor;
 
+import dev.jacobi.tensor.autograd.Autograd;
+import dev.jacobi.tensor.autograd.GradState;
+import dev.jacobi.tensor.autograd.Node;
 import dev.jacobi.tensor.ops.BinaryOp;
 import dev.jacobi.tensor.ops.Elementwise;
 import dev.jacobi.tensor.ops.Indexing;
@@ -33,6 +36,7 @@ public final class Tensor {
     private final int[] shape;
     private final long[] strides;
     private final long offset;
+    private final GradState gradState = new GradState();
 
     private Tensor(Storage storage, int[] shape, long[] strides, long offset) {
         this.storage = storage;
@@ -85,7 +89,10 @@ public final class Tensor {
      * COMPLEX128); the parts broadcast against each other.
      */
     public static Tensor complex(Tensor real, Tensor imag) {
-        return Elementwise.complex(real, imag);
+        return Autograd.op("complex", () -> Elementwise.complex(real, imag),
+                (g, y, n) -> new Tensor[] {g.real(), g.imag()},
+                (t, y) -> complex(t[0] != null ? t[0] : zeros(real.dtype()), t[1] != null ? t[1] : zeros(imag.dtype())),
+                real, imag);
     }
 
     /** A complex128 tensor from row-major arrays of real and imaginary parts. */
@@ -353,12 +360,15 @@ public final class Tensor {
 
     /** Writes one element in place (cast to the dtype). */
     public void set(double value, int... index) {
-        storage.setDouble(elementOffset("Tensor.set", index), value);
+        long off = elementOffset("Tensor.set", index);
+        beforeInPlaceChange("Tensor.set");
+        storage.setDouble(off, value);
     }
 
     /** Writes one complex element in place. */
     public void setComplex(double real, double imag, int... index) {
         long off = elementOffset("Tensor.setComplex", index);
+        beforeInPlaceChange("Tensor.setComplex");
         storage.setDouble(off, real);
         storage.setImag(off, imag);
     }
@@ -422,6 +432,7 @@ public final class Tensor {
 
     /** Sets every element to {@code value} in place. */
     public Tensor fill(double value) {
+        beforeInPlaceChange("fill");
         Elementwise.fill(this, value);
         return this;
     }
@@ -432,15 +443,49 @@ public final class Tensor {
      * @throws IllegalArgumentException when {@code src} does not broadcast to this shape
      */
     public Tensor copyFrom(Tensor src) {
+        beforeInPlaceChange("copyFrom");
         Elementwise.copyInto(src, this);
         return this;
     }
 
+    /** this += other in place (other broadcasts to this shape); for updates such as optimizer steps. */
+    public Tensor addInPlace(Tensor other) {
+        Tensor sum;
+        try (var g = Autograd.noGrad()) {
+            sum = Elementwise.binary(BinaryOp.ADD, this, other);
+        }
+        return copyFrom(sum);
+    }
+
+    /** this *= value in place. */
+    public Tensor mulInPlace(double value) {
+        Tensor product;
+        try (var g = Autograd.noGrad()) {
+            product = Elementwise.binary(BinaryOp.MUL, this, scalarLike(value));
+        }
+        return copyFrom(product);
+    }
+
+    /**
+     * Called before every in-place write: refuses to change a leaf that requires grad while recording
+     * (its gradient would be wrong), and advances the storage's version so that backward can detect
+     * that a tensor it saved has changed.
+     */
+    private void beforeInPlaceChange(String op) {
+        if (gradState.requiresGrad() && Autograd.isGradEnabled()) {
+            throw new IllegalStateException(op + ": in-place change of a tensor that requires grad (shape "
+                    + Shapes.format(shape) + "); do it inside Autograd.noGrad(), or change a detach()ed copy");
+        }
+        storage.bumpVersion();
+    }
+
     /** A contiguous copy with its own storage. */
     public Tensor copy() {
-        Tensor out = uninitialized(dtype(), shape);
-        Elementwise.copyInto(this, out);
-        return out;
+        return Autograd.op("copy", () -> {
+            Tensor out = uninitialized(dtype(), shape);
+            Elementwise.copyInto(this, out);
+            return out;
+        }, (g, y, n) -> new Tensor[] {g}, (t, y) -> t[0], this);
     }
 
     /** This tensor when it is contiguous, else a contiguous copy. */
@@ -454,9 +499,11 @@ public final class Tensor {
         if (dtype == dtype()) {
             return this;
         }
-        Tensor out = uninitialized(dtype, shape);
-        Elementwise.copyInto(this, out);
-        return out;
+        return Autograd.op("to", () -> {
+            Tensor out = uninitialized(dtype, shape);
+            Elementwise.copyInto(this, out);
+            return out;
+        }, (g, y, n) -> new Tensor[] {g}, (t, y) -> t[0].to(dtype), this);
     }
 
     // ---------------------------------------------------------------- views
@@ -467,8 +514,10 @@ public final class Tensor {
      */
     public Tensor reshape(int... newShape) {
         int[] target = inferShape("reshape", newShape);
-        Tensor v = tryView(target);
-        return v != null ? v : contiguous().tryView(target);
+        return Autograd.op("reshape", () -> {
+            Tensor v = tryView(target);
+            return v != null ? v : contiguous().tryView(target);
+        }, (g, y, n) -> new Tensor[] {g.reshape(shape)}, (t, y) -> t[0].reshape(target), this);
     }
 
     /**
@@ -484,7 +533,8 @@ public final class Tensor {
                     + Arrays.toString(strides) + " cannot be viewed as " + Shapes.format(target)
                     + " without a copy; use reshape");
         }
-        return v;
+        return Autograd.op("view", () -> tryView(target),
+                (g, y, n) -> new Tensor[] {g.reshape(shape)}, (t, y) -> t[0].reshape(target), this);
     }
 
     private int[] inferShape(String op, int[] newShape) {
@@ -588,7 +638,14 @@ public final class Tensor {
             s[i] = shape[ax];
             st[i] = strides[ax];
         }
-        return new Tensor(storage, s, st, offset);
+        int[] normalized = new int[order.length];
+        int[] inverse = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            normalized[i] = Shapes.axis("permute", order[i], shape.length);
+            inverse[normalized[i]] = i;
+        }
+        return Autograd.op("permute", () -> new Tensor(storage, s, st, offset),
+                (g, y, n) -> new Tensor[] {g.permute(inverse)}, (t, y) -> t[0].permute(normalized), this);
     }
 
     /** A view with dimensions {@code a} and {@code b} swapped. */
@@ -629,7 +686,9 @@ public final class Tensor {
         long[] nst = strides.clone();
         ns[ax] = len;
         nst[ax] = strides[ax] * step;
-        return new Tensor(storage, ns, nst, len == 0 ? offset : offset + s * strides[ax]);
+        return Autograd.op("slice", () -> new Tensor(storage, ns, nst, len == 0 ? offset : offset + s * strides[ax]),
+                (g, y, needed) -> new Tensor[] {embed(g, shape, z -> z.slice(ax, s, e, step))},
+                (t, y) -> t[0].slice(ax, s, e, step), this);
     }
 
     /** {@link #slice(int, int, int, int)} with step 1. */
@@ -645,7 +704,8 @@ public final class Tensor {
             throw new IndexOutOfBoundsException("select: index " + index + " is out of range for dimension " + dim
                     + " of shape " + Shapes.format(shape));
         }
-        return new Tensor(storage, remove(shape, ax), remove(strides, ax), offset + ix * strides[ax]);
+        return Autograd.op("select", () -> new Tensor(storage, remove(shape, ax), remove(strides, ax), offset + ix * strides[ax]),
+                (g, y, n) -> new Tensor[] {embed(g, shape, z -> z.select(ax, ix))}, (t, y) -> t[0].select(ax, ix), this);
     }
 
     /**
@@ -684,7 +744,9 @@ public final class Tensor {
                         + Shapes.format(newShape) + " (dimension " + i + ": " + have + " to " + want + ")");
             }
         }
-        return new Tensor(storage, s, st, offset);
+        // The gradient keeps the expanded shape: autograd sums it back over the broadcast dimensions.
+        return Autograd.op("expand", () -> new Tensor(storage, s, st, offset),
+                (g, y, n) -> new Tensor[] {g}, (t, y) -> t[0].expand(s), this);
     }
 
     /** A view without every size-1 dimension. */
@@ -701,7 +763,8 @@ public final class Tensor {
                 st[j++] = strides[i];
             }
         }
-        return new Tensor(storage, s, st, offset);
+        return Autograd.op("squeeze", () -> new Tensor(storage, s, st, offset),
+                (g, y, n) -> new Tensor[] {g.reshape(shape)}, (t, y) -> t[0].reshape(s), this);
     }
 
     /** A view without dimension {@code dim}, which must have size 1. */
@@ -711,7 +774,9 @@ public final class Tensor {
             throw new IllegalArgumentException("squeeze: dimension " + dim + " of shape " + Shapes.format(shape)
                     + " has size " + shape[ax] + ", not 1");
         }
-        return new Tensor(storage, remove(shape, ax), remove(strides, ax), offset);
+        int[] s = remove(shape, ax);
+        return Autograd.op("squeeze", () -> new Tensor(storage, s, remove(strides, ax), offset),
+                (g, y, n) -> new Tensor[] {g.reshape(shape)}, (t, y) -> t[0].reshape(s), this);
     }
 
     /** A view with a new size-1 dimension at position {@code dim} (in the result's numbering). */
@@ -728,7 +793,8 @@ public final class Tensor {
                 st[i] = strides[j++];
             }
         }
-        return new Tensor(storage, s, st, offset);
+        return Autograd.op("unsqueeze", () -> new Tensor(storage, s, st, offset),
+                (g, y, n) -> new Tensor[] {g.reshape(shape)}, (t, y) -> t[0].reshape(s), this);
     }
 
     /** A view with the order of elements reversed along each of {@code dims}. */
@@ -742,7 +808,9 @@ public final class Tensor {
                 st[i] = -strides[i];
             }
         }
-        return new Tensor(storage, shape.clone(), st, off);
+        long flippedOffset = off;
+        return Autograd.op("flip", () -> new Tensor(storage, shape.clone(), st, flippedOffset),
+                (g, y, n) -> new Tensor[] {g.flip(dims)}, (t, y) -> t[0].flip(dims), this);
     }
 
     /** A view of all windows of {@code size} elements, {@code step} apart, along {@code dim}, as a new last dimension (as {@code torch.Tensor.unfold}). */
@@ -758,7 +826,35 @@ public final class Tensor {
         st[ax] = strides[ax] * step;
         s[shape.length] = size;
         st[shape.length] = strides[ax];
-        return new Tensor(storage, s, st, offset);
+        return Autograd.op("unfold", () -> new Tensor(storage, s, st, offset),
+                (g, y, n) -> new Tensor[] {unfoldAdjoint(g, ax, size, step)}, (t, y) -> t[0].unfold(ax, size, step), this);
+    }
+
+    /** The gradient of unfold: each window's elements go back to their place, overlapping ones summed. */
+    private Tensor unfoldAdjoint(Tensor g, int ax, int size, int step) {
+        if (step >= size) { // windows do not overlap: one placement
+            return embed(g, shape, z -> z.unfold(ax, size, step));
+        }
+        int windows = g.size(ax);
+        Tensor sum = null;
+        for (int w = 0; w < size; w++) {
+            int start = w;
+            Tensor part = embed(g.select(-1, w), shape, z -> z.slice(ax, start, start + step * (windows - 1) + 1, step));
+            sum = sum == null ? part : sum.add(part);
+        }
+        return sum;
+    }
+
+    /**
+     * A zero tensor of {@code shape} with {@code values} written into the view {@code place} picks: the
+     * adjoint of taking that view (used by the gradients of slice, select and unfold).
+     */
+    private static Tensor embed(Tensor values, int[] shape, java.util.function.UnaryOperator<Tensor> place) {
+        return Autograd.op("embed", () -> {
+            Tensor z = zeros(values.dtype(), shape);
+            Elementwise.copyInto(values, place.apply(z));
+            return z;
+        }, (g, y, n) -> new Tensor[] {place.apply(g)}, (t, y) -> embed(t[0], shape, place), values);
     }
 
     private static int[] remove(int[] a, int i) {
@@ -779,7 +875,7 @@ public final class Tensor {
 
     /** Elementwise sum, broadcasting. */
     public Tensor add(Tensor other) {
-        return Elementwise.binary(BinaryOp.ADD, this, other);
+        return binary(BinaryOp.ADD, this, other);
     }
 
     /** Adds a scalar (a Python-style scalar: it does not widen a float tensor's dtype). */
@@ -789,7 +885,7 @@ public final class Tensor {
 
     /** Elementwise difference, broadcasting. */
     public Tensor sub(Tensor other) {
-        return Elementwise.binary(BinaryOp.SUB, this, other);
+        return binary(BinaryOp.SUB, this, other);
     }
 
     /** Subtracts a scalar. */
@@ -799,7 +895,7 @@ public final class Tensor {
 
     /** Elementwise product, broadcasting. */
     public Tensor mul(Tensor other) {
-        return Elementwise.binary(BinaryOp.MUL, this, other);
+        return binary(BinaryOp.MUL, this, other);
     }
 
     /** Multiplies by a scalar. */
@@ -809,7 +905,7 @@ public final class Tensor {
 
     /** Elementwise true division, broadcasting (integer inputs give float32). */
     public Tensor div(Tensor other) {
-        return Elementwise.binary(BinaryOp.DIV, this, other);
+        return binary(BinaryOp.DIV, this, other);
     }
 
     /** Divides by a scalar. */
@@ -819,7 +915,7 @@ public final class Tensor {
 
     /** Elementwise power, broadcasting. */
     public Tensor pow(Tensor exponent) {
-        return Elementwise.binary(BinaryOp.POW, this, exponent);
+        return binary(BinaryOp.POW, this, exponent);
     }
 
     /** Raises every element to a scalar power. */
@@ -829,47 +925,47 @@ public final class Tensor {
 
     /** Elementwise maximum, broadcasting (NaN wins, as in NumPy). */
     public Tensor maximum(Tensor other) {
-        return Elementwise.binary(BinaryOp.MAXIMUM, this, other);
+        return binary(BinaryOp.MAXIMUM, this, other);
     }
 
     /** Elementwise minimum, broadcasting (NaN wins, as in NumPy). */
     public Tensor minimum(Tensor other) {
-        return Elementwise.binary(BinaryOp.MINIMUM, this, other);
+        return binary(BinaryOp.MINIMUM, this, other);
     }
 
     /** Elementwise {@code atan2(this, other)}, broadcasting. */
     public Tensor atan2(Tensor other) {
-        return Elementwise.binary(BinaryOp.ATAN2, this, other);
+        return binary(BinaryOp.ATAN2, this, other);
     }
 
     /** Elementwise {@code ==} (bool result). */
     public Tensor eq(Tensor other) {
-        return Elementwise.binary(BinaryOp.EQ, this, other);
+        return binary(BinaryOp.EQ, this, other);
     }
 
     /** Elementwise {@code !=} (bool result). */
     public Tensor ne(Tensor other) {
-        return Elementwise.binary(BinaryOp.NE, this, other);
+        return binary(BinaryOp.NE, this, other);
     }
 
     /** Elementwise {@code <} (bool result). */
     public Tensor lt(Tensor other) {
-        return Elementwise.binary(BinaryOp.LT, this, other);
+        return binary(BinaryOp.LT, this, other);
     }
 
     /** Elementwise {@code <=} (bool result). */
     public Tensor le(Tensor other) {
-        return Elementwise.binary(BinaryOp.LE, this, other);
+        return binary(BinaryOp.LE, this, other);
     }
 
     /** Elementwise {@code >} (bool result). */
     public Tensor gt(Tensor other) {
-        return Elementwise.binary(BinaryOp.GT, this, other);
+        return binary(BinaryOp.GT, this, other);
     }
 
     /** Elementwise {@code >=} (bool result). */
     public Tensor ge(Tensor other) {
-        return Elementwise.binary(BinaryOp.GE, this, other);
+        return binary(BinaryOp.GE, this, other);
     }
 
     /** Elementwise comparison with a scalar: {@code this > value}. */
@@ -884,17 +980,17 @@ public final class Tensor {
 
     /** Elementwise logical and of the truth values (bool result). */
     public Tensor logicalAnd(Tensor other) {
-        return Elementwise.binary(BinaryOp.LOGICAL_AND, this, other);
+        return binary(BinaryOp.LOGICAL_AND, this, other);
     }
 
     /** Elementwise logical or of the truth values (bool result). */
     public Tensor logicalOr(Tensor other) {
-        return Elementwise.binary(BinaryOp.LOGICAL_OR, this, other);
+        return binary(BinaryOp.LOGICAL_OR, this, other);
     }
 
     /** Elementwise logical not (bool result). */
     public Tensor logicalNot() {
-        return Elementwise.unary(UnaryOp.LOGICAL_NOT, this);
+        return apply(UnaryOp.LOGICAL_NOT);
     }
 
     /**
@@ -902,12 +998,29 @@ public final class Tensor {
      * and the result has the promoted dtype of {@code a} and {@code b}.
      */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
-        return Elementwise.where(condition, a, b);
+        return Autograd.op("where", () -> Elementwise.where(condition, a, b),
+                (g, y, n) -> new Tensor[] {null,
+                        n[1] ? where(condition, g, zeros(g.dtype())) : null,
+                        n[2] ? where(condition, zeros(g.dtype()), g) : null},
+                (t, y) -> where(condition, t[1] != null ? t[1] : zeros(y.dtype()), t[2] != null ? t[2] : zeros(y.dtype())),
+                condition, a, b);
     }
 
-    /** Applies a unary operation of the op table. */
+    /** Applies a unary operation of the op table (differentiable by its table rule). */
     public Tensor apply(UnaryOp op) {
-        return Elementwise.unary(op, this);
+        UnaryOp.Derivative d = op.derivative();
+        return Autograd.op(op.label(), () -> Elementwise.unary(op, this),
+                (g, y, n) -> new Tensor[] {d.vjp(g, this, y)}, (t, y) -> d.jvp(t[0], this, y), this);
+    }
+
+    /** Applies a binary operation of the op table (differentiable by its table rule unless it is a predicate). */
+    public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        BinaryOp.Derivative d = op.derivative();
+        if (d == null) {
+            return Elementwise.binary(op, a, b);
+        }
+        return Autograd.op(op.label(), () -> Elementwise.binary(op, a, b),
+                (g, y, n) -> d.vjp(g, a, b, y, n), (t, y) -> d.jvp(t[0], t[1], a, b, y), a, b);
     }
 
     /** Elementwise negation. */
@@ -1030,7 +1143,13 @@ public final class Tensor {
         if (min > max) {
             throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
         }
-        return maximum(scalarLike(min)).minimum(scalarLike(max));
+        return Autograd.op("clamp", () -> Elementwise.binary(BinaryOp.MINIMUM, Elementwise.binary(BinaryOp.MAXIMUM, this, scalarLike(min)), scalarLike(max)),
+                (g, y, n) -> new Tensor[] {g.mul(insideMask(min, max))}, (t, y) -> t[0].mul(insideMask(min, max)), this);
+    }
+
+    /** 1 where min <= this <= max, else 0 (in this dtype): where clamp passes gradients. */
+    private Tensor insideMask(double min, double max) {
+        return ge(scalarLike(min)).logicalAnd(le(scalarLike(max))).to(dtype());
     }
 
     /** Real part of a complex tensor (a copy of a real tensor). */
@@ -1068,22 +1187,54 @@ public final class Tensor {
 
     /** Sum over {@code axes} (all when none are given), dropping them. Integer and bool sums are int32. */
     public Tensor sum(int... axes) {
-        return Reductions.sum(this, axes, false);
+        return sum(axes, false);
     }
 
     /** Sum over {@code axes} (all when empty), keeping them as size 1 when {@code keepDim}. */
     public Tensor sum(int[] axes, boolean keepDim) {
-        return Reductions.sum(this, axes, keepDim);
+        return Autograd.op("sum", () -> Reductions.sum(this, axes, keepDim),
+                (g, y, n) -> new Tensor[] {keptShape(g, axes, keepDim).expand(shape)},
+                (t, y) -> t[0].sum(axes, keepDim), this);
+    }
+
+    /** {@code r} (a reduction of this over {@code axes}) with the reduced axes present as size 1. */
+    private Tensor keptShape(Tensor r, int[] axes, boolean keepDim) {
+        if (keepDim) {
+            return r;
+        }
+        int[] kept = shape.clone();
+        boolean[] mask = axes.length == 0 ? null : Shapes.axesMask("reduce", axes, shape.length);
+        for (int i = 0; i < kept.length; i++) {
+            if (mask == null || mask[i]) {
+                kept[i] = 1;
+            }
+        }
+        return r.reshape(kept);
+    }
+
+    /** How many elements a reduction over {@code axes} combines into each result. */
+    private long reducedCount(int[] axes) {
+        if (axes.length == 0) {
+            return numel();
+        }
+        boolean[] mask = Shapes.axesMask("reduce", axes, shape.length);
+        long n = 1;
+        for (int i = 0; i < shape.length; i++) {
+            n *= mask[i] ? shape[i] : 1;
+        }
+        return n;
     }
 
     /** Mean over {@code axes} (all when none are given). */
     public Tensor mean(int... axes) {
-        return Reductions.mean(this, axes, false);
+        return mean(axes, false);
     }
 
     /** Mean over {@code axes}, keeping them when {@code keepDim}. */
     public Tensor mean(int[] axes, boolean keepDim) {
-        return Reductions.mean(this, axes, keepDim);
+        return Autograd.op("mean", () -> Reductions.mean(this, axes, keepDim),
+                (g, y, n) -> new Tensor[] {keptShape(g, axes, keepDim).div((double) reducedCount(axes)).expand(shape)},
+                (t, y) -> t[0].mean(axes, keepDim), this);
     }
 
     /**
@@ -1091,27 +1242,51 @@ public final class Tensor {
      * (0 for the population variance as NumPy's default, 1 for the sample variance as PyTorch's).
      */
     public Tensor var(int[] axes, int correction, boolean keepDim) {
-        return Reductions.var(this, axes, correction, keepDim);
+        return Autograd.op("var", () -> Reductions.var(this, axes, correction, keepDim),
+                (g, y, n) -> new Tensor[] {keptShape(g, axes, keepDim).mul(deviation(axes)).mul(2.0 / (reducedCount(axes) - correction))},
+                (t, y) -> dev.jacobi.tensor.ops.Derivatives.realDot(deviation(axes), t[0]).sum(axes, keepDim)
+                        .mul(2.0 / (reducedCount(axes) - correction)), this);
+    }
+
+    /** this - mean over {@code axes} (kept as size 1). */
+    private Tensor deviation(int[] axes) {
+        return sub(mean(axes, true));
     }
 
     /** Maximum over {@code axes} (all when none are given). */
     public Tensor max(int... axes) {
-        return Reductions.max(this, axes, false);
+        return max(axes, false);
     }
 
     /** Maximum over {@code axes}, keeping them when {@code keepDim}. */
     public Tensor max(int[] axes, boolean keepDim) {
-        return Reductions.max(this, axes, keepDim);
+        return extremum("max", axes, keepDim, true);
+    }
+
+    /**
+     * max or min over axes; the gradient goes to the positions that attain the extremum, shared equally
+     * between ties.
+     */
+    private Tensor extremum(String name, int[] axes, boolean keepDim, boolean isMax) {
+        return Autograd.op(name, () -> isMax ? Reductions.max(this, axes, keepDim) : Reductions.min(this, axes, keepDim),
+                (g, y, n) -> new Tensor[] {keptShape(g, axes, keepDim).mul(attainedShare(keptShape(y, axes, keepDim), axes))},
+                (t, y) -> t[0].mul(attainedShare(keptShape(y, axes, keepDim), axes)).sum(axes, keepDim), this);
+    }
+
+    /** 1/k at the k positions of each reduced group equal to {@code extremum}, 0 elsewhere. */
+    private Tensor attainedShare(Tensor extremum, int[] axes) {
+        Tensor hit = eq(extremum).to(dtype());
+        return hit.div(hit.sum(axes, true));
     }
 
     /** Minimum over {@code axes} (all when none are given). */
     public Tensor min(int... axes) {
-        return Reductions.min(this, axes, false);
+        return min(axes, false);
     }
 
     /** Minimum over {@code axes}, keeping them when {@code keepDim}. */
     public Tensor min(int[] axes, boolean keepDim) {
-        return Reductions.min(this, axes, keepDim);
+        return extremum("min", axes, keepDim, false);
     }
 
     /** Index of the first maximum along {@code axis} (int32). */
@@ -1126,22 +1301,56 @@ public final class Tensor {
 
     /** log(sum(exp(x))) over {@code axes}, computed without overflow. */
     public Tensor logsumexp(int[] axes, boolean keepDim) {
-        return Reductions.logsumexp(this, axes, keepDim);
+        return Autograd.op("logsumexp", () -> Reductions.logsumexp(this, axes, keepDim),
+                (g, y, n) -> new Tensor[] {keptShape(g, axes, keepDim).mul(sub(keptShape(y, axes, keepDim)).exp())},
+                (t, y) -> t[0].mul(sub(keptShape(y, axes, keepDim)).exp()).sum(axes, keepDim), this);
     }
 
     /** The p-norm over {@code axes} ({@code p} may be infinite); the modulus is used for complex input. */
     public Tensor norm(double p, int[] axes, boolean keepDim) {
-        return Reductions.norm(this, p, axes, keepDim);
+        return Autograd.op("norm", () -> Reductions.norm(this, p, axes, keepDim),
+                (g, y, n) -> new Tensor[] {normSlope(p, keptShape(y, axes, keepDim), axes) == null ? null
+                        : keptShape(g, axes, keepDim).mul(normSlope(p, keptShape(y, axes, keepDim), axes))},
+                (t, y) -> {
+                    Tensor w = normSlope(p, keptShape(y, axes, keepDim), axes);
+                    return w == null ? null : dev.jacobi.tensor.ops.Derivatives.realDot(w, t[0]).sum(axes, keepDim);
+                }, this);
+    }
+
+    /**
+     * The gradient of the p-norm y with respect to this (null for p = 0, a count):
+     * sgn(x) |x|^(p-1) / y^(p-1), zero where y = 0; for infinite p, sgn(x) shared among the extreme entries.
+     */
+    private Tensor normSlope(double p, Tensor y, int[] axes) {
+        if (p == 0) {
+            return null;
+        }
+        Tensor a = abs();
+        Tensor sgn = dev.jacobi.tensor.ops.Derivatives.sgn(this, a);
+        if (Double.isInfinite(p)) {
+            return sgn.mul(a.attainedShare(y, axes));
+        }
+        if (p == 1) {
+            return sgn;
+        }
+        Tensor ratio = a.div(y);
+        Tensor slope = sgn.mul(p == 2 ? ratio : ratio.pow(p - 1));
+        Tensor zero = zeros(slope.dtype());
+        return where(y.eq(zeros(y.dtype())), zero, slope);
     }
 
     /** Softmax along {@code axis}. */
     public Tensor softmax(int axis) {
-        return Normalization.softmax(this, axis);
+        return Autograd.op("softmax", () -> Normalization.softmax(this, axis),
+                (g, y, n) -> new Tensor[] {y.mul(g.sub(g.mul(y).sum(new int[] {axis}, true)))},
+                (t, y) -> y.mul(t[0].sub(t[0].mul(y).sum(new int[] {axis}, true))), this);
     }
 
     /** Log-softmax along {@code axis}. */
     public Tensor logSoftmax(int axis) {
-        return Normalization.logSoftmax(this, axis);
+        return Autograd.op("logSoftmax", () -> Normalization.logSoftmax(this, axis),
+                (g, y, n) -> new Tensor[] {g.sub(y.exp().mul(g.sum(new int[] {axis}, true)))},
+                (t, y) -> t[0].sub(y.exp().mul(t[0]).sum(new int[] {axis}, true)), this);
     }
 
     /**
@@ -1149,7 +1358,55 @@ public final class Tensor {
      * population variance. {@code weight} and {@code bias} have the size of the last dimension, or are null.
      */
     public Tensor layerNorm(Tensor weight, Tensor bias, double eps) {
-        return Normalization.layerNorm(this, weight, bias, eps);
+        return Autograd.op("layerNorm", () -> Normalization.layerNorm(this, weight, bias, eps),
+                (g, y, n) -> layerNormVjp(g, weight, eps, n),
+                (t, y) -> layerNormJvp(t, weight, eps), this, weight, bias);
+    }
+
+    /** Gradients of layer norm with respect to (x, weight, bias), recomputing x-hat and 1/sigma. */
+    private Tensor[] layerNormVjp(Tensor g, Tensor weight, double eps, boolean[] needed) {
+        int[] last = {-1};
+        Tensor centered = sub(mean(last, true));
+        Tensor rstd = centered.square().mean(last, true).add(eps).rsqrt();
+        Tensor xhat = centered.mul(rstd);
+        int[] rows = new int[rank() - 1];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
+        }
+        Tensor gx = null;
+        if (needed[0]) {
+            Tensor gh = weight == null ? g : g.mul(weight);
+            gx = rstd.mul(gh.sub(gh.mean(last, true)).sub(xhat.mul(gh.mul(xhat).mean(last, true))));
+        }
+        Tensor gw = needed[1] ? sumRows(g.mul(xhat), rows) : null;
+        Tensor gb = needed[2] ? sumRows(g, rows) : null;
+        return new Tensor[] {gx, gw, gb};
+    }
+
+    private static Tensor sumRows(Tensor t, int[] rows) {
+        return rows.length == 0 ? t : t.sum(rows, false);
+    }
+
+    /** The tangent of layer norm: r (u - x-hat mean(x-hat u)) w + x-hat tw + tb, with u = t - mean(t). */
+    private Tensor layerNormJvp(Tensor[] t, Tensor weight, double eps) {
+        int[] last = {-1};
+        Tensor centered = sub(mean(last, true));
+        Tensor rstd = centered.square().mean(last, true).add(eps).rsqrt();
+        Tensor xhat = centered.mul(rstd);
+        Tensor out = null;
+        if (t[0] != null) {
+            Tensor u = t[0].sub(t[0].mean(last, true));
+            Tensor dxhat = rstd.mul(u.sub(xhat.mul(xhat.mul(u).mean(last, true))));
+            out = weight == null ? dxhat : dxhat.mul(weight);
+        }
+        if (t[1] != null) {
+            Tensor fromW = xhat.mul(t[1]);
+            out = out == null ? fromW : out.add(fromW);
+        }
+        if (t[2] != null) {
+            out = out == null ? t[2] : out.add(t[2]);
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -1159,7 +1416,43 @@ public final class Tensor {
      * and that dimension is removed after; batch dimensions broadcast.
      */
     public Tensor matmul(Tensor other) {
-        return Matmul.matmul(this, other);
+        return Autograd.op("matmul", () -> Matmul.matmul(this, other),
+                (g, y, n) -> matmulVjp(g, other, n),
+                (t, y) -> {
+                    Tensor fromA = t[0] == null ? null : t[0].matmul(other);
+                    Tensor fromB = t[1] == null ? null : matmul(t[1]);
+                    return fromA == null ? fromB : fromB == null ? fromA : fromA.add(fromB);
+                }, this, other);
+    }
+
+    /**
+     * Gradients of this @ b: g @ b^H and this^H @ g, with 1-D operands made matrices first (as the forward
+     * does) and batch dimensions summed back by the engine.
+     */
+    private Tensor[] matmulVjp(Tensor g, Tensor b, boolean[] needed) {
+        Tensor a2 = rank() == 1 ? unsqueeze(0) : this;
+        Tensor b2 = b.rank() == 1 ? b.unsqueeze(-1) : b;
+        Tensor g2 = g;
+        if (rank() == 1) {
+            g2 = g2.unsqueeze(b.rank() == 1 ? 0 : -2);
+        }
+        if (b.rank() == 1) {
+            g2 = g2.unsqueeze(-1);
+        }
+        Tensor ga = needed[0] ? g2.matmul(adjoint(b2)) : null;
+        Tensor gb = needed[1] ? adjoint(a2).matmul(g2) : null;
+        if (ga != null && rank() == 1) {
+            ga = ga.squeeze(-2);
+        }
+        if (gb != null && b.rank() == 1) {
+            gb = gb.squeeze(-1);
+        }
+        return new Tensor[] {ga, gb};
+    }
+
+    /** The conjugate transpose of the last two dimensions (the transpose for real tensors). */
+    private static Tensor adjoint(Tensor m) {
+        return m.dtype().isComplex() ? m.mT().conj() : m.mT();
     }
 
     // ---------------------------------------------------------------- joining and indexing
@@ -1169,12 +1462,44 @@ public final class Tensor {
      * promoted dtype (see {@link Joining#concat}).
      */
     public static Tensor concat(List<Tensor> tensors, int dim) {
-        return Joining.concat(tensors, dim);
+        Tensor[] inputs = tensors.toArray(new Tensor[0]);
+        return Autograd.op("concat", () -> Joining.concat(tensors, dim),
+                (g, y, n) -> {
+                    int ax = Shapes.axis("concat", dim, g.rank());
+                    int[] sizes = new int[inputs.length];
+                    for (int i = 0; i < sizes.length; i++) {
+                        sizes[i] = inputs[i].size(ax);
+                    }
+                    return g.split(sizes, ax).toArray(new Tensor[0]);
+                },
+                (t, y) -> {
+                    java.util.ArrayList<Tensor> parts = new java.util.ArrayList<>();
+                    for (int i = 0; i < inputs.length; i++) {
+                        parts.add(t[i] != null ? t[i] : zeros(y.dtype(), inputs[i].shape));
+                    }
+                    return concat(parts, dim);
+                }, inputs);
     }
 
     /** Stacks tensors of equal shape along a new dimension {@code dim}. */
     public static Tensor stack(List<Tensor> tensors, int dim) {
-        return Joining.stack(tensors, dim);
+        Tensor[] inputs = tensors.toArray(new Tensor[0]);
+        return Autograd.op("stack", () -> Joining.stack(tensors, dim),
+                (g, y, n) -> {
+                    int ax = Shapes.axis("stack", dim, g.rank());
+                    Tensor[] r = new Tensor[inputs.length];
+                    for (int i = 0; i < r.length; i++) {
+                        r[i] = n[i] ? g.select(ax, i) : null;
+                    }
+                    return r;
+                },
+                (t, y) -> {
+                    java.util.ArrayList<Tensor> parts = new java.util.ArrayList<>();
+                    for (int i = 0; i < inputs.length; i++) {
+                        parts.add(t[i] != null ? t[i] : zeros(y.dtype(), inputs[i].shape));
+                    }
+                    return stack(parts, dim);
+                }, inputs);
     }
 
     /** Views of consecutive pieces of {@code sizes} along {@code dim}; the sizes must add up to the dimension. */
@@ -1196,7 +1521,9 @@ public final class Tensor {
      * {@link IndexOutOfBoundsException}. See {@link Indexing#gather}.
      */
     public Tensor gather(int dim, Tensor index) {
-        return Indexing.gather(this, dim, index);
+        return Autograd.op("gather", () -> Indexing.gather(this, dim, index),
+                (g, y, n) -> new Tensor[] {zeros(g.dtype(), shape).scatterAdd(dim, index, g), null},
+                (t, y) -> t[0].gather(dim, index), this, index);
     }
 
     /**
@@ -1204,12 +1531,36 @@ public final class Tensor {
      * in this tensor's dtype; see {@link Indexing#scatterAdd} for which {@code src} dtypes are accepted.
      */
     public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
-        return Indexing.scatterAdd(this, dim, index, src);
+        return Autograd.op("scatterAdd", () -> Indexing.scatterAdd(this, dim, index, src),
+                (g, y, n) -> new Tensor[] {g, null, n[2] ? padTo(g.gather(dim, index), src.shape) : null},
+                (t, y) -> (t[0] != null ? t[0] : zeros(y.dtype(), shape)).scatterAdd(dim, index,
+                        t[2] != null ? t[2] : zeros(src.dtype(), src.shape)),
+                this, index, src);
+    }
+
+    /** {@code t} padded with zeros at the end of each dimension up to {@code target}. */
+    private static Tensor padTo(Tensor t, int[] target) {
+        int[] padding = new int[2 * target.length];
+        boolean any = false;
+        for (int i = 0; i < target.length; i++) {
+            int extra = target[target.length - 1 - i] - t.size(target.length - 1 - i);
+            padding[2 * i + 1] = extra;
+            any |= extra != 0;
+        }
+        return any ? t.pad(padding, 0) : t;
     }
 
     /** The entries at the 1-D int {@code index} along {@code dim} (as {@code torch.index_select}). */
     public Tensor indexSelect(int dim, Tensor index) {
-        return Indexing.indexSelect(this, dim, index);
+        return Autograd.op("indexSelect", () -> Indexing.indexSelect(this, dim, index),
+                (g, y, n) -> {
+                    int ax = Shapes.axis("indexSelect", dim, rank());
+                    int[] along = new int[rank()];
+                    Arrays.fill(along, 1);
+                    along[ax] = -1;
+                    return new Tensor[] {zeros(g.dtype(), shape).scatterAdd(ax, index.reshape(along).expand(g.shape()), g), null};
+                },
+                (t, y) -> t[0].indexSelect(dim, index), this, index);
     }
 
     /**
@@ -1217,7 +1568,12 @@ public final class Tensor {
      * dimension, as {@code torch.nn.functional.pad}; negative amounts crop.
      */
     public Tensor pad(int[] padding, double value) {
-        return Windows.pad(this, padding, value);
+        int[] crop = new int[padding.length];
+        for (int i = 0; i < crop.length; i++) {
+            crop[i] = -padding[i];
+        }
+        return Autograd.op("pad", () -> Windows.pad(this, padding, value),
+                (g, y, n) -> new Tensor[] {g.pad(crop, 0)}, (t, y) -> t[0].pad(padding, 0), this);
     }
 
     /**
@@ -1225,12 +1581,106 @@ public final class Tensor {
      * (as {@code torch.nn.functional.unfold}).
      */
     public Tensor im2col(int[] kernel, int[] dilation, int[] padding, int[] stride) {
-        return Windows.im2col(this, kernel, dilation, padding, stride);
+        int[] size = {shape.length == 4 ? shape[2] : 0, shape.length == 4 ? shape[3] : 0};
+        return Autograd.op("im2col", () -> Windows.im2col(this, kernel, dilation, padding, stride),
+                (g, y, n) -> new Tensor[] {g.col2im(size, kernel, dilation, padding, stride)},
+                (t, y) -> t[0].im2col(kernel, dilation, padding, stride), this);
     }
 
     /** col2im: sums [N, C*kh*kw, L] columns back into a [N, C, H, W] tensor (as {@code torch.nn.functional.fold}). */
     public Tensor col2im(int[] outputSize, int[] kernel, int[] dilation, int[] padding, int[] stride) {
-        return Windows.col2im(this, outputSize, kernel, dilation, padding, stride);
+        return Autograd.op("col2im", () -> Windows.col2im(this, outputSize, kernel, dilation, padding, stride),
+                (g, y, n) -> new Tensor[] {g.im2col(kernel, dilation, padding, stride)},
+                (t, y) -> t[0].col2im(outputSize, kernel, dilation, padding, stride), this);
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    /**
+     * Marks this leaf tensor as needing a gradient (or not): later ops on it record what backward needs,
+     * and {@link #backward()} accumulates into {@link #grad()}. Returns this.
+     *
+     * @throws IllegalArgumentException for integer and bool tensors, which have no gradients
+     * @throws IllegalStateException    when switching off a tensor computed by recorded ops (not a leaf)
+     */
+    public Tensor requiresGrad(boolean requires) {
+        if (requires && !dtype().isInexact()) {
+            throw new IllegalArgumentException("requiresGrad: only floating and complex tensors have gradients; this one is "
+                    + dtype() + " of shape " + Shapes.format(shape));
+        }
+        if (gradState.gradFn() != null) {
+            if (!requires) {
+                throw new IllegalStateException("requiresGrad(false): this tensor was computed by '" + gradState.gradFn().name()
+                        + "' from tensors that require grad; use detach() for a copy outside the graph");
+            }
+            return this;
+        }
+        gradState.setLeafRequiresGrad(requires);
+        return this;
+    }
+
+    /** True for a leaf marked by {@link #requiresGrad(boolean)} and for results of recorded ops. */
+    public boolean requiresGrad() {
+        return gradState.requiresGrad();
+    }
+
+    /** True unless this tensor was computed by a recorded op. */
+    public boolean isLeaf() {
+        return gradState.gradFn() == null;
+    }
+
+    /** The gradient accumulated into this leaf by backward passes, or null before the first. */
+    public Tensor grad() {
+        return gradState.grad();
+    }
+
+    /** Replaces (or, with null, clears) the accumulated gradient, e.g. to zero it between steps. */
+    public Tensor setGrad(Tensor grad) {
+        if (grad != null && (!Arrays.equals(grad.shape, shape) || grad.dtype() != dtype())) {
+            throw new IllegalArgumentException("setGrad: gradient of shape " + Shapes.format(grad.shape) + " (" + grad.dtype()
+                    + ") for a tensor of shape " + Shapes.format(shape) + " (" + dtype() + ")");
+        }
+        gradState.setGrad(grad);
+        return this;
+    }
+
+    /** The recorded op that computed this tensor, or null for a leaf. */
+    public Node gradFn() {
+        return gradState.gradFn();
+    }
+
+    /** This tensor's autograd bookkeeping (used by {@link Autograd}). */
+    public GradState gradState() {
+        return gradState;
+    }
+
+    /**
+     * Accumulates d(this)/d(leaf) into the {@link #grad()} of every leaf that requires grad. This must be a
+     * one-element tensor; the graph is freed afterwards.
+     *
+     * @throws IllegalArgumentException when this has more than one element (pass a seed) or needs no grad
+     */
+    public void backward() {
+        Autograd.backward(this, null, false, false);
+    }
+
+    /**
+     * Backward with {@code seed}, the gradient of some loss with respect to this tensor (its shape).
+     *
+     * @throws IllegalArgumentException when the seed's shape differs
+     */
+    public void backward(Tensor seed) {
+        Autograd.backward(this, seed, false, false);
+    }
+
+    /** Backward with a seed (null for a scalar), keeping the graph for another pass when {@code retainGraph}. */
+    public void backward(Tensor seed, boolean retainGraph) {
+        Autograd.backward(this, seed, retainGraph, false);
+    }
+
+    /** The same values, sharing memory, outside any graph: it does not require grad. */
+    public Tensor detach() {
+        return new Tensor(storage, shape, strides, offset);
     }
 
     // ---------------------------------------------------------------- printing
