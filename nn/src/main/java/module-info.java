@@ -1,6 +1,9 @@
 /** Jacobi neural-network layers, losses, optimizers and serialization. */
 module dev.jacobi.nn {
     requires transitive dev.jacobi.tensor;
+    requires me.tongfei.progressbar;
+
+    exports dev.jacobi.nn.data;
 
     // Packages are exported as the issues that fill them land.
 }
