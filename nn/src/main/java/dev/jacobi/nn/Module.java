@@ -451,4 +451,9 @@ public abstract class Module {
     protected final String describe() {
         return getClass().getSimpleName();
     }
+
+    /** The class name with its settings on one line, e.g. {@code Linear(in=4, out=3, bias=true)}, for error messages. */
+    protected final String signature() {
+        return describe() + "(" + extraRepr() + ")";
+    }
 }
