@@ -24,7 +24,7 @@ public final class NaiveAttention {
         AttentionLayout layout = AttentionLayout.padded("NaiveAttention.forward", q, k, v, opts);
         Tensor s = logits(layout, q, k, opts);
         Tensor lse = s.logsumexp(new int[] {3}, true);
-        Tensor o = probabilities(s, lse).matmul(v);
+        Tensor o = probabilities(s, lse, opts).matmul(v);
         return new AttentionOutput(o, lse.squeeze(3));
     }
 
@@ -35,7 +35,7 @@ public final class NaiveAttention {
         AttentionLayout layout = AttentionLayout.padded(op, q, k, v, opts);
         FlashAttention.checkBackward(op, layout, q, o, lse, dO);
         double scale = opts.scaleFor(layout.d);
-        Tensor p = probabilities(logits(layout, q, k, opts), lse.unsqueeze(3));
+        Tensor p = probabilities(logits(layout, q, k, opts), lse.unsqueeze(3), opts);
         Tensor dv = p.mT().matmul(dO);
         Tensor dp = dO.matmul(v.mT());
         Tensor delta = dO.mul(o).sum(new int[] {3}, true);
@@ -108,9 +108,13 @@ public final class NaiveAttention {
     /** S = (scale Q) K^T plus the bias and mask (-inf where a key may not be attended). */
     private static Tensor logits(AttentionLayout layout, Tensor q, Tensor k, AttentionOptions opts) {
         Tensor s = q.mul(opts.scaleFor(layout.d)).matmul(k.mT());
-        boolean plain = !opts.causal() && opts.blockSize() == 0 && opts.slopesView() == null && opts.mask() == null
+        return plain(opts) ? s : s.add(bias(layout, opts));
+    }
+
+    /** True when no option masks or biases anything. */
+    private static boolean plain(AttentionOptions opts) {
+        return !opts.causal() && opts.blockSize() == 0 && opts.slopesView() == null && opts.mask() == null
                 && opts.keyLengthsView() == null;
-        return plain ? s : s.add(bias(layout, opts));
     }
 
     /** The additive bias [batch, heads, nq, nk]: ALiBi where attended, -inf where masked. */
@@ -133,10 +137,15 @@ public final class NaiveAttention {
     }
 
     /**
-     * exp(S - L). A row with no attended key has L = -inf; -inf - (-inf) would give NaN, so L is
-     * floored at the most negative float, which makes that row's probabilities exp(-inf) = 0.
+     * P = exp(S - L). Without masks every row attends some key and this is the softmax op (one N x N
+     * result instead of two). With masks, a row with no attended key has L = -inf, and -inf - (-inf)
+     * would give NaN, so L is floored at the most negative float, which makes that row's
+     * probabilities exp(-inf) = 0.
      */
-    private static Tensor probabilities(Tensor s, Tensor lse) {
+    private static Tensor probabilities(Tensor s, Tensor lse, AttentionOptions opts) {
+        if (plain(opts)) {
+            return s.softmax(3);
+        }
         return s.sub(lse.maximum(Tensor.scalar(DType.FLOAT32, -Float.MAX_VALUE))).exp();
     }
 }
