@@ -41,11 +41,20 @@ final class AttentionLayout {
         this.totalQ = totalQ;
     }
 
-    /** Checks q, k, v of the padded layout and the options against them. */
+    /** Checks q, k, v of the padded layout (float32) and the options against them. */
     static AttentionLayout padded(String op, Tensor q, Tensor k, Tensor v, AttentionOptions opts) {
         checkFloat32(op, "q", q);
         checkFloat32(op, "k", k);
         checkFloat32(op, "v", v);
+        return paddedAnyFloat(op, q, k, v, opts);
+    }
+
+    /** As {@link #padded} for q, k, v of any one real floating dtype (the differentiable reference path). */
+    static AttentionLayout paddedAnyFloat(String op, Tensor q, Tensor k, Tensor v, AttentionOptions opts) {
+        if (!q.dtype().isInexact() || q.dtype().isComplex() || k.dtype() != q.dtype() || v.dtype() != q.dtype()) {
+            throw new IllegalArgumentException(op + ": q, k and v must share one real floating dtype, got "
+                    + q.dtype() + ", " + k.dtype() + ", " + v.dtype());
+        }
         if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) {
             throw new IllegalArgumentException(op + ": q, k and v must be [batch, heads, n, d], got q "
                     + Arrays.toString(q.shape()) + ", k " + Arrays.toString(k.shape()) + ", v " + Arrays.toString(v.shape()));

@@ -106,7 +106,7 @@ public final class NaiveAttention {
     }
 
     /** S = (scale Q) K^T plus the bias and mask (-inf where a key may not be attended). */
-    private static Tensor logits(AttentionLayout layout, Tensor q, Tensor k, AttentionOptions opts) {
+    static Tensor logits(AttentionLayout layout, Tensor q, Tensor k, AttentionOptions opts) {
         Tensor s = q.mul(opts.scaleFor(layout.d)).matmul(k.mT());
         return plain(opts) ? s : s.add(bias(layout, opts));
     }
@@ -142,7 +142,7 @@ public final class NaiveAttention {
      * would give NaN, so L is floored at the most negative float, which makes that row's
      * probabilities exp(-inf) = 0.
      */
-    private static Tensor probabilities(Tensor s, Tensor lse, AttentionOptions opts) {
+    static Tensor probabilities(Tensor s, Tensor lse, AttentionOptions opts) {
         if (plain(opts)) {
             return s.softmax(3);
         }
