@@ -100,10 +100,23 @@ public final class ClTensor implements AutoCloseable {
     /** Copies the values back into a new contiguous CPU tensor (GC-owned, or owned by the open Scope). */
     public Tensor toCpu() {
         checkOpen("toCpu");
-        if (!isContiguous()) {
+        if (!isContiguous() && dtype == DType.FLOAT32) {
             try (ClTensor c = ClOps.contiguous(this)) {
                 return c.toCpu();
             }
+        }
+        if (!isContiguous()) { // other dtypes: bring back the span the view covers, gather on the CPU
+            long lo = offset;
+            long hi = offset;
+            for (int i = 0; i < shape.length; i++) {
+                long span = (shape[i] - 1L) * strides[i];
+                lo += Math.min(0, span);
+                hi += Math.max(0, span);
+            }
+            Tensor span = Tensor.uninitialized(dtype, (int) (hi - lo + 1));
+            buffer.context().read(buffer, lo * dtype.byteSize(), span.storage().segment()
+                    .asSlice(0, (hi - lo + 1) * dtype.byteSize()));
+            return Tensor.view(span.storage(), shape, strides, offset - lo).contiguous();
         }
         Tensor out = Tensor.uninitialized(dtype, shape);
         long bytes = numel() * dtype.byteSize();

@@ -10,7 +10,9 @@ import dev.jacobi.tensor.ops.BinaryOp;
 import dev.jacobi.tensor.ops.UnaryOp;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,12 +26,19 @@ import java.util.Set;
  * {@code layernorm.cl}; matrix products are in {@link ClGemm}, attention in {@link ClAttention}.
  */
 public final class ClOps {
+    /** The unary ops of {@code elementwise.cl}, in the order of its op codes. */
+    private static final List<UnaryOp> UNARY_CODES = List.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.EXP, UnaryOp.LOG,
+            UnaryOp.SQRT, UnaryOp.RSQRT, UnaryOp.SIN, UnaryOp.COS, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.ERF,
+            UnaryOp.GELU, UnaryOp.GELU_TANH, UnaryOp.SILU, UnaryOp.RELU, UnaryOp.SQUARE, UnaryOp.RECIPROCAL,
+            UnaryOp.LOG1P, UnaryOp.EXPM1, UnaryOp.FLOOR, UnaryOp.CEIL, UnaryOp.ROUND, UnaryOp.SIGN);
+    /** The binary ops of {@code elementwise.cl}, in the order of its op codes. */
+    private static final List<BinaryOp> BINARY_CODES = List.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL,
+            BinaryOp.DIV, BinaryOp.POW, BinaryOp.MAXIMUM, BinaryOp.MINIMUM, BinaryOp.ATAN2);
+
     /** The unary ops with a device kernel (every real-valued float op of the table). */
-    public static final Set<UnaryOp> UNARY = EnumSet.complementOf(EnumSet.of(UnaryOp.LOGICAL_NOT, UnaryOp.REAL,
-            UnaryOp.IMAG, UnaryOp.CONJ, UnaryOp.ANGLE));
+    public static final Set<UnaryOp> UNARY = Collections.unmodifiableSet(EnumSet.copyOf(UNARY_CODES));
     /** The binary ops with a device kernel (the arithmetic ones; comparisons give bool, not yet on device). */
-    public static final Set<BinaryOp> BINARY = EnumSet.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV,
-            BinaryOp.POW, BinaryOp.MAXIMUM, BinaryOp.MINIMUM, BinaryOp.ATAN2);
+    public static final Set<BinaryOp> BINARY = Collections.unmodifiableSet(EnumSet.copyOf(BINARY_CODES));
 
     private ClOps() {
     }
@@ -56,11 +65,11 @@ public final class ClOps {
         long local = Layouts.elementwiseLocal(ctx.device());
         long[] global = {Layouts.gridStride(ctx.device(), n, local)};
         if (x.isContiguous()) {
-            p.launch("unary_" + op.label() + "_contig").arg(x.buffer()).arg(x.offset())
+            p.launch("unary_contig").arg(UNARY_CODES.indexOf(op)).arg(x.buffer()).arg(x.offset())
                     .arg(out.buffer()).arg(n).run(global, new long[] {local});
         } else {
             Layouts.Collapsed c = collapse(op.label(), x.shape(), x.strides());
-            p.launch("unary_" + op.label() + "_strided").arg(x.buffer()).arg(x.offset()).argLong8(c.strides()[0])
+            p.launch("unary_strided").arg(UNARY_CODES.indexOf(op)).arg(x.buffer()).arg(x.offset()).argLong8(c.strides()[0])
                     .argLong8(c.shape()).arg(c.rank()).arg(out.buffer()).arg(n).run(global, new long[] {local});
         }
         return out;
@@ -90,13 +99,13 @@ public final class ClOps {
         long local = Layouts.elementwiseLocal(ctx.device());
         long[] global = {Layouts.gridStride(ctx.device(), n, local)};
         if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), shape) && Arrays.equals(b.shape(), shape)) {
-            p.launch("binary_" + op.label() + "_contig").arg(a.buffer()).arg(a.offset()).arg(b.buffer()).arg(b.offset())
+            p.launch("binary_contig").arg(BINARY_CODES.indexOf(op)).arg(a.buffer()).arg(a.offset()).arg(b.buffer()).arg(b.offset())
                     .arg(out.buffer()).arg(n).run(global, new long[] {local});
         } else {
             ClTensor ea = a.expand(shape);
             ClTensor eb = b.expand(shape);
             Layouts.Collapsed c = collapse(op.label(), shape, ea.strides(), eb.strides());
-            p.launch("binary_" + op.label() + "_strided").arg(a.buffer()).arg(a.offset()).argLong8(c.strides()[0])
+            p.launch("binary_strided").arg(BINARY_CODES.indexOf(op)).arg(a.buffer()).arg(a.offset()).argLong8(c.strides()[0])
                     .arg(b.buffer()).arg(b.offset()).argLong8(c.strides()[1]).argLong8(c.shape()).arg(c.rank())
                     .arg(out.buffer()).arg(n).run(global, new long[] {local});
         }

@@ -76,11 +76,18 @@ final class Layouts {
         return groups * local;
     }
 
-    /** Power-of-two work-group size for one-group-per-row kernels over rows of {@code cols} elements. */
+    /**
+     * Power-of-two work-group size for one-group-per-row kernels over rows of {@code cols} elements. On CPU
+     * devices always the same size: PoCL compiles a kernel anew for every work-group size it meets, which
+     * costs far more than idle work-items on short rows.
+     */
     static int rowLocal(ClDevice device, long cols) {
-        int cap = device.type() == ClDeviceType.CPU ? 64 : 256;
-        cap = (int) Math.min(cap, Integer.highestOneBit((int) Math.min(device.maxWorkGroupSize(), 1 << 20)));
-        int want = (int) Math.min(cap, Long.highestOneBit(Math.max(1, cols)) << (Long.bitCount(Math.max(1, cols)) > 1 ? 1 : 0));
-        return Math.max(1, Math.min(cap, want));
+        boolean cpu = device.type() == ClDeviceType.CPU;
+        int cap = (int) Math.min(cpu ? 64 : 256, Long.highestOneBit(device.maxWorkGroupSize()));
+        if (cpu) {
+            return cap;
+        }
+        long want = Long.highestOneBit(Math.max(1, cols));
+        return (int) Math.max(1, Math.min(cap, want < cols ? want * 2 : want));
     }
 }
