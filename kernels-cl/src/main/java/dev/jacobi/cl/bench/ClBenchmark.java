@@ -160,7 +160,7 @@ public final class ClBenchmark {
         int reps = quick ? 5 : 20;
         double devSeconds;
         try (ClTensor da = ClTensor.from(ctx, a); ClTensor db = b == null ? null : ClTensor.from(ctx, b)) {
-            devSeconds = median(reps, () -> {
+            devSeconds = median(2, reps, () -> {
                 ctx.profiler().clear();
                 ctx.profiler().enable();
                 try {
@@ -172,7 +172,8 @@ public final class ClBenchmark {
             });
         }
         int cpuReps = Math.max(3, reps / 4);
-        double cpuSeconds = median(cpuReps, () -> {
+        // the CPU path needs more warm-up than the device: its SIMD kernels must be JIT-compiled first
+        double cpuSeconds = median(5, cpuReps, () -> {
             try (Scope s = Scope.open()) {
                 long t0 = System.nanoTime();
                 cpu.apply(a, b);
@@ -186,9 +187,11 @@ public final class ClBenchmark {
                 devRate / cpuRate);
     }
 
-    /** Median of {@code reps} timings after one warm-up run (which also builds the kernels). */
-    private static double median(int reps, Supplier<Double> timed) {
-        timed.get();
+    /** Median of {@code reps} timings after {@code warmups} untimed runs (the first also builds the kernels). */
+    private static double median(int warmups, int reps, Supplier<Double> timed) {
+        for (int i = 0; i < warmups; i++) {
+            timed.get();
+        }
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
             t[i] = timed.get();
