@@ -3,5 +3,7 @@ module dev.jacobi.cl {
     requires transitive dev.jacobi.tensor;
     requires jocl;
 
-    // Packages are exported as the issues that fill them land.
+    exports dev.jacobi.cl;
+    exports dev.jacobi.cl.ops;
+    exports dev.jacobi.cl.bench;
 }

@@ -45,6 +45,10 @@ public final class Main {
                         dev.jacobi.bench.gemm.GemmComparison.main(args.toArray(String[]::new));
                         return 0;
                     }),
+            new Command("opencl", dev.jacobi.cl.bench.ClBenchmark.USAGE,
+                    "GB/s and GFLOP/s of the OpenCL device ops (elementwise, reductions, softmax, layer norm, GEMM, "
+                            + "attention) next to the CPU path",
+                    (args, out, err) -> dev.jacobi.cl.bench.ClBenchmark.run(args, out, err)),
             new Command("jmh", "bench jmh [JMH ARGS...]",
                     "runs the JMH benchmarks of bench/ (bench jmh -l lists them, bench jmh -h shows JMH's options)",
                     (args, out, err) -> {
