@@ -108,7 +108,7 @@ public interface LrSchedule {
         public double lr(long step) {
             checkStep(step);
             if (step < warmupSteps) {
-                return peak * (step + 1) / warmupSteps;
+                return new LinearWarmup(peak, warmupSteps).lr(step);
             }
             return new Cosine(peak, min, totalSteps - warmupSteps).lr(step - warmupSteps);
         }
