@@ -53,7 +53,11 @@ public interface LrSchedule {
         }
     }
 
-    /** @param lr the learning rate */
+    /**
+     * {@link #constant}.
+     *
+     * @param lr the learning rate
+     */
     record Constant(double lr) implements LrSchedule {
         @Override
         public double lr(long step) {
@@ -62,7 +66,12 @@ public interface LrSchedule {
         }
     }
 
-    /** @param peak the learning rate after warm-up; @param warmupSteps steps to reach it */
+    /**
+     * {@link #linearWarmup}.
+     *
+     * @param peak        the learning rate after warm-up
+     * @param warmupSteps steps to reach it
+     */
     record LinearWarmup(double peak, long warmupSteps) implements LrSchedule {
         /** @throws IllegalArgumentException when warmupSteps is not positive */
         public LinearWarmup {
@@ -76,7 +85,13 @@ public interface LrSchedule {
         }
     }
 
-    /** @param base the first learning rate; @param min the last; @param totalSteps the annealing length */
+    /**
+     * {@link #cosine}.
+     *
+     * @param base       the first learning rate
+     * @param min        the last
+     * @param totalSteps the annealing length
+     */
     record Cosine(double base, double min, long totalSteps) implements LrSchedule {
         /** @throws IllegalArgumentException when totalSteps is not positive */
         public Cosine {
@@ -93,7 +108,14 @@ public interface LrSchedule {
         }
     }
 
-    /** @param peak the rate after warm-up; @param min the last; @param warmupSteps warm-up length; @param totalSteps warm-up plus annealing */
+    /**
+     * {@link #warmupCosine}.
+     *
+     * @param peak        the rate after warm-up
+     * @param min         the last
+     * @param warmupSteps warm-up length
+     * @param totalSteps  warm-up plus annealing
+     */
     record WarmupCosine(double peak, double min, long warmupSteps, long totalSteps) implements LrSchedule {
         /** @throws IllegalArgumentException unless 0 &lt; warmupSteps &lt; totalSteps */
         public WarmupCosine {
@@ -108,13 +130,19 @@ public interface LrSchedule {
         public double lr(long step) {
             checkStep(step);
             if (step < warmupSteps) {
-                return peak * (step + 1) / warmupSteps;
+                return new LinearWarmup(peak, warmupSteps).lr(step);
             }
             return new Cosine(peak, min, totalSteps - warmupSteps).lr(step - warmupSteps);
         }
     }
 
-    /** @param base the first learning rate; @param stepSize steps between decays; @param gamma factor per decay */
+    /**
+     * {@link #stepDecay}.
+     *
+     * @param base     the first learning rate
+     * @param stepSize steps between decays
+     * @param gamma    factor per decay
+     */
     record StepDecay(double base, long stepSize, double gamma) implements LrSchedule {
         /** @throws IllegalArgumentException when stepSize is not positive */
         public StepDecay {
