@@ -312,7 +312,7 @@ public final class VectorKernels {
     private static final FloatVector HALF = FloatVector.broadcast(F, 0.5f);
     private static final FloatVector GELU_CUBIC = FloatVector.broadcast(F, 0.044715f);
     private static final FloatVector SQRT_2_OVER_PI = FloatVector.broadcast(F, (float) Math.sqrt(2 / Math.PI));
-    private static final java.util.Set<UnaryOp> VECTOR_UNARY = java.util.EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.SQRT, UnaryOp.RSQRT, UnaryOp.SIN, UnaryOp.COS, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.GELU_TANH, UnaryOp.RELU, UnaryOp.SQUARE, UnaryOp.RECIPROCAL, UnaryOp.LOG1P, UnaryOp.EXPM1);
+    private static final java.util.Set<UnaryOp> VECTOR_UNARY = java.util.EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.SQRT, UnaryOp.RSQRT, UnaryOp.SIN, UnaryOp.COS, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.GELU_TANH, UnaryOp.RELU, UnaryOp.STEP, UnaryOp.SQUARE, UnaryOp.RECIPROCAL, UnaryOp.LOG1P, UnaryOp.EXPM1);
 
     /** True when {@link #unaryFloatRow} has a vector form of {@code op}. */
     public static boolean hasUnaryFloat(UnaryOp op) {
@@ -407,6 +407,14 @@ public final class VectorKernels {
                 for (; i < bound; i += FLOAT_LANES) {
                     FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
                     x.max(ZERO).intoMemorySegment(out, oo + i * 4L, ORDER);
+                }
+            }
+            case STEP -> {
+                for (; i < bound; i += FLOAT_LANES) {
+                    FloatVector x = FloatVector.fromMemorySegment(F, in, oi + i * 4L, ORDER);
+                    // 1 where x > 0, x itself where x is NaN (the compare is false there), else 0
+                    ZERO.blend(ONE, x.compare(VectorOperators.GT, ZERO)).blend(x, x.test(VectorOperators.IS_NAN))
+                            .intoMemorySegment(out, oo + i * 4L, ORDER);
                 }
             }
             case SQUARE -> {

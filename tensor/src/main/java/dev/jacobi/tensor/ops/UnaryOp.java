@@ -29,8 +29,10 @@ public enum UnaryOp {
     GELU_TANH("gelu_tanh", Result.FLOATING, SpecialFunctions::geluTanh, null, Derivative.holomorphic((x, y) -> Derivatives.geluTanhSlope(x))),
     SILU("silu", Result.FLOATING, x -> x * SpecialFunctions.sigmoid(x), null,
             Derivative.holomorphic((x, y) -> Derivatives.siluSlope(x))),
+    /** The Heaviside step: 1 where x > 0, else 0 (NaN stays NaN); the slope of relu. */
+    STEP("step", Result.KEEP, x -> x > 0 ? 1 : (Double.isNaN(x) ? x : 0), null, Derivative.ZERO),
     RELU("relu", Result.KEEP, x -> x > 0 ? x : (Double.isNaN(x) ? x : 0), null,
-            Derivative.holomorphic((x, y) -> x.gt(0).to(x.dtype()))),
+            Derivative.holomorphic((x, y) -> x.apply(STEP))),
     SQUARE("square", Result.KEEP, x -> x * x, (r, i, o) -> ComplexMath.set(o, r * r - i * i, 2 * r * i),
             Derivative.holomorphic((x, y) -> x.mul(2))),
     RECIPROCAL("reciprocal", Result.FLOATING, x -> 1 / x, (r, i, o) -> ComplexMath.div(1, 0, r, i, o),
