@@ -56,11 +56,27 @@ public final class Scope implements AutoCloseable {
         if (scope != null) {
             scope.bytesAllocated += bytes;
             LIVE_BYTES.addAndGet(bytes);
+        } else if (GC_OWNED_SINCE_COLLECTION.addAndGet(bytes) > GC_AFTER_BYTES) {
+            collectGcOwnedMemory();
         }
         if (bytes >= NativePool.MIN_POOLED) {
             return NativePool.take(bytes, owner, zero);
         }
         return owner.allocate(Math.max(bytes, 1), Storage.ALIGNMENT);
+    }
+
+    /**
+     * GC-owned memory is freed only when the collector finds its tensors unreachable, and a tensor's
+     * small heap object gives the collector no reason to run: a loop of ops outside any scope grew the
+     * native heap by gigabytes between collections. As the JDK does for direct buffers, a collection is
+     * requested after every {@code jacobi.gcAfterBytes} bytes (default 512 MiB) of GC-owned tensors.
+     */
+    private static final long GC_AFTER_BYTES = Long.getLong("jacobi.gcAfterBytes", 512L << 20);
+    private static final AtomicLong GC_OWNED_SINCE_COLLECTION = new AtomicLong();
+
+    private static void collectGcOwnedMemory() {
+        GC_OWNED_SINCE_COLLECTION.set(0);
+        System.gc();
     }
 
     /** Bytes currently held by the open scopes of all threads (tensor data only, not alignment padding). */
