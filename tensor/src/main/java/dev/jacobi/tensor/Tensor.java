@@ -852,7 +852,7 @@ public final class Tensor {
      */
     private static Tensor embed(Tensor values, int[] shape, java.util.function.UnaryOperator<Tensor> place) {
         return Autograd.op("embed", () -> {
-            Tensor z = zeros(values.dtype(), shape);
+            Tensor z = zeros(values.dtype(), shape).to(values.device());
             Elementwise.copyInto(values, place.apply(z));
             return z;
         }, (g, y, n) -> new Tensor[] {place.apply(g)}, (t, y) -> embed(t[0], shape, place), values);
