@@ -10,4 +10,5 @@ module dev.jacobi.tensor {
     exports dev.jacobi.tensor.cpu;
     exports dev.jacobi.tensor.ops;
     exports dev.jacobi.tensor.autograd;
+    exports dev.jacobi.tensor.device;
 }

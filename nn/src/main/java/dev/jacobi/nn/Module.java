@@ -1,6 +1,7 @@
 package dev.jacobi.nn;
 
 import dev.jacobi.tensor.DType;
+import dev.jacobi.tensor.Device;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.autograd.Autograd;
@@ -381,6 +382,21 @@ public abstract class Module {
             try (GradMode g = Autograd.noGrad()) {
                 m.parameters.replaceAll((local, t) -> t.dtype() == dtype ? t : t.detach().to(dtype).requiresGrad(true));
                 m.buffers.replaceAll((local, t) -> t.dtype().isInexact() && t.dtype() != dtype ? t.to(dtype) : t);
+            }
+        });
+        return this;
+    }
+
+    /**
+     * Moves every parameter and buffer to {@code device} (as {@code module.to(device)}): each parameter
+     * becomes a new leaf there that requires grad, and gradients are dropped. Returns this. Create
+     * optimizers after the move: they hold the parameter tensors.
+     */
+    public Module to(Device device) {
+        walk("", (name, m) -> {
+            try (GradMode g = Autograd.noGrad()) {
+                m.parameters.replaceAll((local, t) -> t.device().equals(device) ? t : t.detach().to(device).requiresGrad(true));
+                m.buffers.replaceAll((local, t) -> t.to(device));
             }
         });
         return this;

@@ -3,6 +3,7 @@ package dev.jacobi.tensor;
 import dev.jacobi.tensor.autograd.Autograd;
 import dev.jacobi.tensor.autograd.GradState;
 import dev.jacobi.tensor.autograd.Node;
+import dev.jacobi.tensor.device.Devices;
 import dev.jacobi.tensor.ops.BinaryOp;
 import dev.jacobi.tensor.ops.Elementwise;
 import dev.jacobi.tensor.ops.Indexing;
@@ -482,7 +483,7 @@ public final class Tensor {
     /** A contiguous copy with its own storage. */
     public Tensor copy() {
         return Autograd.op("copy", () -> {
-            Tensor out = uninitialized(dtype(), shape);
+            Tensor out = Devices.uninitialized(device(), dtype(), shape);
             Elementwise.copyInto(this, out);
             return out;
         }, (g, y, n) -> new Tensor[] {g}, (t, y) -> t[0], this);
@@ -500,7 +501,7 @@ public final class Tensor {
             return this;
         }
         return Autograd.op("to", () -> {
-            Tensor out = uninitialized(dtype, shape);
+            Tensor out = Devices.uninitialized(device(), dtype, shape);
             Elementwise.copyInto(this, out);
             return out;
         }, (g, y, n) -> new Tensor[] {g}, (t, y) -> t[0].to(dtype), this);
@@ -851,7 +852,7 @@ public final class Tensor {
      */
     private static Tensor embed(Tensor values, int[] shape, java.util.function.UnaryOperator<Tensor> place) {
         return Autograd.op("embed", () -> {
-            Tensor z = zeros(values.dtype(), shape);
+            Tensor z = zeros(values.dtype(), shape).to(values.device());
             Elementwise.copyInto(values, place.apply(z));
             return z;
         }, (g, y, n) -> new Tensor[] {place.apply(g)}, (t, y) -> embed(t[0], shape, place), values);
@@ -1691,6 +1692,31 @@ public final class Tensor {
     /** The same values, sharing memory, outside any graph: it does not require grad. */
     public Tensor detach() {
         return new Tensor(storage, shape, strides, offset);
+    }
+
+    // ---------------------------------------------------------------- devices
+
+    /** Where this tensor's elements live: {@link Device#CPU} or an {@link Accelerator}. */
+    public Device device() {
+        return storage.device();
+    }
+
+    /**
+     * A contiguous copy on {@code target} (this tensor itself when it is there already). Recorded for
+     * autograd: the gradient goes back to this tensor's device, so a graph may move between devices.
+     */
+    public Tensor to(Device target) {
+        if (target.equals(device())) {
+            return this;
+        }
+        Device home = device();
+        return Autograd.op("to(" + target.name() + ")", () -> Devices.transfer(this, target),
+                (g, y, n) -> new Tensor[] {g.to(home)}, (t, y) -> t[0].to(target), this);
+    }
+
+    /** A copy on the CPU (this tensor itself when it is on the CPU); the same as {@code to(Device.CPU)}. */
+    public Tensor toCpu() {
+        return to(Device.CPU);
     }
 
     // ---------------------------------------------------------------- printing

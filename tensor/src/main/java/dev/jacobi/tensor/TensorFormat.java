@@ -9,6 +9,9 @@ final class TensorFormat {
     }
 
     static String format(Tensor t) {
+        if (t.device() != Device.CPU) { // the values are in device memory: say where, fetch nothing
+            return "tensor(shape=" + Shapes.format(t.shape()) + ", dtype=" + t.dtype() + ", device=" + t.device().name() + ")";
+        }
         StringBuilder sb = new StringBuilder("tensor(");
         int[] idx = new int[t.rank()];
         appendDim(t, idx, 0, sb, "       ");

@@ -1,5 +1,6 @@
 package dev.jacobi.nn.attention;
 
+import dev.jacobi.tensor.Accelerator;
 import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.autograd.Autograd;
@@ -13,6 +14,11 @@ import dev.jacobi.tensor.autograd.Autograd;
  * log-sum-exp). Gradients of gradients (a backward with {@code createGraph}) and forward-mode tangents
  * are computed from the plain formula with tensor ops, which materialises the scores; so are inputs of
  * other dtypes (float64, as gradient checks use).
+ *
+ * <p>On an {@link Accelerator} the forward is the device's fused attention kernel (see
+ * {@link dev.jacobi.tensor.device.DeviceBackend#attention}) where it covers the options (no mask, no key
+ * lengths, no blocks; ALiBi only when causal; causal only when nq = nk), and the backward is the plain
+ * formula with device tensor ops; other options run the plain formula for both.
  */
 public final class Attention {
     private Attention() {
@@ -28,6 +34,9 @@ public final class Attention {
      * @throws IllegalArgumentException when the shapes, dtypes or options do not fit
      */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, AttentionOptions opts) {
+        if (q.device() instanceof Accelerator device) {
+            return onDevice(device, q, k, v, opts);
+        }
         if (q.dtype() != DType.FLOAT32 || k.dtype() != DType.FLOAT32 || v.dtype() != DType.FLOAT32) {
             return reference(q, k, v, opts);
         }
@@ -68,6 +77,25 @@ public final class Attention {
             throw new UnsupportedOperationException("flashAttentionVarlen: forward mode is not supported on the "
                     + "variable-length layout; use the padded layout (scaledDotProduct) with key lengths");
         }, q, k, v);
+    }
+
+    /** Attention on a device: its fused forward where it has one for these options, the plain formula otherwise. */
+    private static Tensor onDevice(Accelerator device, Tensor q, Tensor k, Tensor v, AttentionOptions opts) {
+        AttentionLayout layout = AttentionLayout.paddedAnyFloat("Attention.scaledDotProduct", q, k, v, opts);
+        float[] slopes = opts.slopesView();
+        // The device kernel knows top-left causal masks and ALiBi as slope * (j - i), which equals the CPU's
+        // -slope * |i - j| only under a causal mask.
+        boolean fused = opts.mask() == null && opts.keyLengthsView() == null && opts.blockSize() == 0
+                && (slopes == null || opts.causal()) && (!opts.causal() || layout.qLen[0] == layout.kLen[0]);
+        if (!fused) {
+            return reference(q, k, v, opts);
+        }
+        Tensor slopeTensor = slopes == null ? null : Tensor.of(slopes, slopes.length).to(device);
+        double scale = opts.scaleFor(layout.d);
+        return Autograd.op("flashAttention", () -> device.backend().attention(q, k, v, opts.causal(), slopeTensor, scale)
+                        .orElseGet(() -> reference(q, k, v, opts)),
+                (g, out, needed) -> referenceVjp(q, k, v, g, opts),
+                (t, out) -> referenceJvp(q, k, v, t[0], t[1], t[2], opts), q, k, v);
     }
 
     /** The plain formula with tensor ops (differentiable in both modes): P = exp(S - logsumexp(S)), O = P V. */

@@ -108,7 +108,7 @@ public final class NaiveAttention {
     /** S = (scale Q) K^T plus the bias and mask (-inf where a key may not be attended). */
     static Tensor logits(AttentionLayout layout, Tensor q, Tensor k, AttentionOptions opts) {
         Tensor s = q.mul(opts.scaleFor(layout.d)).matmul(k.mT());
-        return plain(opts) ? s : s.add(bias(layout, opts));
+        return plain(opts) ? s : s.add(bias(layout, opts).to(s.device()));
     }
 
     /** True when no option masks or biases anything. */

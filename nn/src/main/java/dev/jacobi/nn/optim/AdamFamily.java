@@ -31,9 +31,9 @@ abstract sealed class AdamFamily extends BaseOptimizer<Adam.Options> permits Ada
     @Override
     void update(Tensor p, Tensor grad, Adam.Options o, Map<String, Tensor> state) {
         Tensor stepT = state.computeIfAbsent("step", k -> stateTensor(DType.FLOAT64, new int[0]));
-        Tensor m = state.computeIfAbsent("exp_avg", k -> stateTensor(p.dtype(), p.shape()));
-        Tensor v = state.computeIfAbsent("exp_avg_sq", k -> stateTensor(p.dtype(), p.shape()));
-        Tensor vmax = o.amsgrad() ? state.computeIfAbsent("max_exp_avg_sq", k -> stateTensor(p.dtype(), p.shape())) : null;
+        Tensor m = state.computeIfAbsent("exp_avg", k -> stateLike(p));
+        Tensor v = state.computeIfAbsent("exp_avg_sq", k -> stateLike(p));
+        Tensor vmax = o.amsgrad() ? state.computeIfAbsent("max_exp_avg_sq", k -> stateLike(p)) : null;
         double t = stepT.item() + 1;
         stepT.fill(t);
         double stepSize = o.lr() / (1 - Math.pow(o.beta1(), t));

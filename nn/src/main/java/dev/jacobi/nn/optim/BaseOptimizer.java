@@ -137,6 +137,14 @@ abstract class BaseOptimizer<O extends OptimizerOptions<O>> implements Optimizer
     }
 
     /**
+     * A zeroed state tensor of p's dtype and shape on p's device (where the plain update then runs as
+     * device tensor ops), owned by the garbage collector as {@link #stateTensor} is.
+     */
+    static Tensor stateLike(Tensor p) {
+        return stateTensor(p.dtype(), p.shape()).to(p.device());
+    }
+
+    /**
      * A zeroed contiguous tensor owned by the garbage collector, whatever {@code Scope} is open: optimizer
      * state must outlive the scope of the step that creates it.
      */

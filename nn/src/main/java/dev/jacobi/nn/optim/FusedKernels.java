@@ -1,6 +1,7 @@
 package dev.jacobi.nn.optim;
 
 import dev.jacobi.tensor.DType;
+import dev.jacobi.tensor.Device;
 import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.cpu.Simd;
 import dev.jacobi.tensor.cpu.WorkerThreads;
@@ -42,7 +43,7 @@ final class FusedKernels {
 
     /** Whether {@code p} (and its gradient and state, made alike) can take the fused loop. */
     static boolean fusable(Tensor p) {
-        return (p.dtype() == DType.FLOAT32 || p.dtype() == DType.FLOAT64) && p.isContiguous();
+        return (p.dtype() == DType.FLOAT32 || p.dtype() == DType.FLOAT64) && p.isContiguous() && p.device() == Device.CPU;
     }
 
     @FunctionalInterface

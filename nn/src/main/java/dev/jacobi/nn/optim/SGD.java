@@ -129,7 +129,7 @@ public final class SGD extends BaseOptimizer<SGD.Options> {
     void update(Tensor p, Tensor grad, Options o, Map<String, Tensor> state) {
         boolean first = o.momentum() != 0 && !state.containsKey("momentum_buffer");
         Tensor buf = o.momentum() == 0 ? null
-                : state.computeIfAbsent("momentum_buffer", k -> stateTensor(p.dtype(), p.shape()));
+                : state.computeIfAbsent("momentum_buffer", k -> stateLike(p));
         if (o.fused() && FusedKernels.fusable(p)) {
             FusedKernels.sgd(p, grad.contiguous(), buf, new FusedKernels.SgdStep(o.lr(), o.momentum(), o.dampening(),
                     o.nesterov(), o.weightDecay(), first), Simd.enabled());

@@ -209,7 +209,7 @@ public final class Autograd {
         List<Tensor> result = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Tensor t = inputs.get(i);
-            result.add(grads[i] != null ? grads[i] : Tensor.zeros(t.dtype(), t.shape()));
+            result.add(grads[i] != null ? grads[i] : Tensor.zeros(t.dtype(), t.shape()).to(t.device()));
         }
         return result;
     }
@@ -240,7 +240,7 @@ public final class Autograd {
                 throw new IllegalArgumentException(op + ": the output has shape " + Shapes.format(output.shape())
                         + ", not one element; pass a seed of that shape (the gradient with respect to the output)");
             }
-            return Tensor.ones(output.dtype(), output.shape());
+            return Tensor.ones(output.dtype(), output.shape()).to(output.device());
         }
         if (!Arrays.equals(seed.shape(), output.shape())) {
             throw new IllegalArgumentException(op + ": seed of shape " + Shapes.format(seed.shape())
@@ -304,7 +304,7 @@ public final class Autograd {
             Tensor y = f.apply(duals);
             Tensor t = tangentOf(y, level);
             y.gradState().tangent = null; // handed back here; the output itself forgets it
-            return new Dual(y, t != null ? t : Tensor.zeros(y.dtype(), y.shape()));
+            return new Dual(y, t != null ? t : Tensor.zeros(y.dtype(), y.shape()).to(y.device()));
         } finally {
             c.forwardLevel = 0;
         }
@@ -326,7 +326,7 @@ public final class Autograd {
             y = f.apply(xr);
         }
         if (!y.requiresGrad()) {
-            return new Dual(y, Tensor.zeros(x.dtype(), x.shape()));
+            return new Dual(y, Tensor.zeros(x.dtype(), x.shape()).to(x.device()));
         }
         return new Dual(y.detach(), grad(y, List.of(xr), seed, false).get(0));
     }

@@ -4,6 +4,7 @@ import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Storage;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.device.Devices;
 import dev.jacobi.tensor.cpu.Simd;
 import dev.jacobi.tensor.cpu.VectorKernels;
 
@@ -22,6 +23,9 @@ public final class Elementwise {
 
     /** Applies {@code op} elementwise with broadcasting; see {@link BinaryOp#resultType}. */
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        if (Devices.onAccelerator(a, b)) {
+            return Devices.binary(op, a, b);
+        }
         int[] shape = Shapes.broadcast(op.label(), a.shape(), b.shape());
         DType compute = op.computeType(a.dtype(), b.dtype());
         Tensor out = Tensor.uninitialized(op.resultType(a.dtype(), b.dtype()), shape);
@@ -105,6 +109,9 @@ public final class Elementwise {
 
     /** Applies {@code op} elementwise; see {@link UnaryOp#resultType}. */
     public static Tensor unary(UnaryOp op, Tensor x) {
+        if (Devices.onAccelerator(x)) {
+            return Devices.unary(op, x);
+        }
         DType in = x.dtype();
         Tensor out = Tensor.uninitialized(op.resultType(in), x.shape());
         int[] shape = x.shape();
@@ -144,6 +151,9 @@ public final class Elementwise {
 
     /** Elementwise choice between {@code a} (where {@code cond} is true) and {@code b}, all broadcasting. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        if (Devices.onAccelerator(cond, a, b)) {
+            return Devices.where(cond, a, b);
+        }
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape(), a.shape()), b.shape());
         DType dt = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.uninitialized(dt, shape);
@@ -173,6 +183,10 @@ public final class Elementwise {
 
     /** Sets every element of {@code t} (any layout) to {@code value}. */
     public static void fill(Tensor t, double value) {
+        if (Devices.onAccelerator(t)) {
+            Devices.fill(t, value);
+            return;
+        }
         Storage s = t.storage();
         MemorySegment m = s.segment();
         boolean vector = Simd.enabled() && t.dtype() == DType.FLOAT32;
@@ -193,6 +207,10 @@ public final class Elementwise {
      * Real values copied to a complex tensor get a zero imaginary part; complex to real keeps the real part.
      */
     public static void copyInto(Tensor src, Tensor dst) {
+        if (Devices.onAccelerator(src, dst)) {
+            Devices.copyInto(src, dst);
+            return;
+        }
         int[] shape = dst.shape();
         int[] bshape = Shapes.broadcast("copy", src.shape(), shape);
         if (!java.util.Arrays.equals(bshape, shape)) {
@@ -226,6 +244,7 @@ public final class Elementwise {
 
     /** A complex tensor from real and imaginary parts (broadcasting); float64 parts give COMPLEX128. */
     public static Tensor complex(Tensor real, Tensor imag) {
+        Devices.requireCpu("complex", real, imag);
         if (real.dtype().isComplex() || imag.dtype().isComplex()) {
             throw new IllegalArgumentException("complex: parts must be real, got " + real.dtype() + " and " + imag.dtype());
         }

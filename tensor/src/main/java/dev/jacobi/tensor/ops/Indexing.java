@@ -4,6 +4,7 @@ import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Storage;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.device.Devices;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ public final class Indexing {
      * @throws IndexOutOfBoundsException when an index is negative or not below {@code t.size(dim)}
      */
     public static Tensor gather(Tensor t, int dim, Tensor index) {
+        Devices.requireCpu("gather", t, index);
         checkIndexType("gather", index);
         if (t.rank() != index.rank()) {
             throw new IllegalArgumentException("gather: index of shape " + Shapes.format(index.shape())
@@ -65,6 +67,7 @@ public final class Indexing {
      * @throws IndexOutOfBoundsException when an index is negative or not below {@code t.size(dim)}
      */
     public static Tensor scatterAdd(Tensor t, int dim, Tensor index, Tensor src) {
+        Devices.requireCpu("scatterAdd", t, index, src);
         checkIndexType("scatterAdd", index);
         if (t.rank() != index.rank() || src.rank() != index.rank()) {
             throw new IllegalArgumentException("scatterAdd: input " + Shapes.format(t.shape()) + ", index "
@@ -116,6 +119,7 @@ public final class Indexing {
      * @throws IndexOutOfBoundsException when an index is negative or not below {@code t.size(dim)}
      */
     public static Tensor indexSelect(Tensor t, int dim, Tensor index) {
+        Devices.requireCpu("indexSelect", t, index);
         checkIndexType("indexSelect", index);
         if (index.rank() != 1) {
             throw new IllegalArgumentException("indexSelect: index must be 1-dimensional, shape is " + Shapes.format(index.shape()));

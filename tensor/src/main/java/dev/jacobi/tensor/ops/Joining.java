@@ -3,6 +3,7 @@ package dev.jacobi.tensor.ops;
 import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.device.Devices;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ public final class Joining {
      *                                  differs (the message names the offending tensor's position and both shapes)
      */
     public static Tensor concat(List<Tensor> tensors, int dim) {
+        Devices.requireCpu("concat", tensors.toArray(Tensor[]::new));
         if (tensors.isEmpty()) {
             throw new IllegalArgumentException("concat: needs at least one tensor");
         }
@@ -77,6 +79,7 @@ public final class Joining {
      * @throws IllegalArgumentException when the list is empty or shapes differ (naming the tensor's position and both shapes)
      */
     public static Tensor stack(List<Tensor> tensors, int dim) {
+        Devices.requireCpu("stack", tensors.toArray(Tensor[]::new));
         if (tensors.isEmpty()) {
             throw new IllegalArgumentException("stack: needs at least one tensor");
         }

@@ -3,6 +3,7 @@ package dev.jacobi.tensor.ops;
 import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.device.Devices;
 import dev.jacobi.tensor.cpu.Dgemm;
 import dev.jacobi.tensor.cpu.GemmConfig;
 import dev.jacobi.tensor.cpu.Sgemm;
@@ -42,6 +43,9 @@ public final class Matmul {
      *                                  when the batch dimensions do not broadcast
      */
     public static Tensor matmul(Tensor a, Tensor b) {
+        if (Devices.onAccelerator(a, b)) {
+            return Devices.matmul(a, b);
+        }
         int[] sa = a.shape();
         int[] sb = b.shape();
         if (sa.length == 0 || sb.length == 0) {

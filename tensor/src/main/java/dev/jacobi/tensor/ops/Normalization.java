@@ -4,6 +4,7 @@ import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Storage;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.device.Devices;
 import dev.jacobi.tensor.cpu.NormalizationKernels;
 import dev.jacobi.tensor.cpu.Reducer;
 import dev.jacobi.tensor.cpu.ReductionKernels;
@@ -29,11 +30,17 @@ public final class Normalization {
 
     /** {@code e^x / sum(e^x)} along {@code axis}, computed as {@code e^(x - max)} so that it cannot overflow. */
     public static Tensor softmax(Tensor t, int axis) {
+        if (Devices.onAccelerator(t)) {
+            return Devices.softmax(t, axis, false);
+        }
         return rows("softmax", Kind.SOFTMAX, t, axis, null, null, 0, Simd.enabled());
     }
 
     /** {@code x - log(sum(e^x))} along {@code axis}, computed as {@code x - max - log(sum(e^(x - max)))}. */
     public static Tensor logSoftmax(Tensor t, int axis) {
+        if (Devices.onAccelerator(t)) {
+            return Devices.softmax(t, axis, true);
+        }
         return rows("logSoftmax", Kind.LOG_SOFTMAX, t, axis, null, null, 0, Simd.enabled());
     }
 
@@ -46,6 +53,9 @@ public final class Normalization {
      * @param eps    non-negative
      */
     public static Tensor layerNorm(Tensor t, Tensor weight, Tensor bias, double eps) {
+        if (Devices.onAccelerator(t, weight, bias)) {
+            return Devices.layerNorm(t, weight, bias, eps);
+        }
         return layerNorm(t, weight, bias, eps, Simd.enabled());
     }
 

@@ -4,6 +4,8 @@ import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Storage;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.device.DeviceBackend;
+import dev.jacobi.tensor.device.Devices;
 import dev.jacobi.tensor.cpu.Reducer;
 import dev.jacobi.tensor.cpu.Simd;
 
@@ -42,6 +44,9 @@ public final class Reductions {
 
     /** Sum over {@code axes} (all when empty); see the class comment for dtypes and precision. */
     public static Tensor sum(Tensor t, int[] axes, boolean keepDim) {
+        if (Devices.onAccelerator(t)) {
+            return Devices.reduce(DeviceBackend.Reduction.SUM, t, axes, keepDim);
+        }
         return sum(t, axes, keepDim, Simd.enabled());
     }
 
@@ -66,6 +71,9 @@ public final class Reductions {
 
     /** Mean over {@code axes} (all when empty); integer and bool inputs give float32, an empty mean is NaN. */
     public static Tensor mean(Tensor t, int[] axes, boolean keepDim) {
+        if (Devices.onAccelerator(t)) {
+            return Devices.reduce(DeviceBackend.Reduction.MEAN, t, axes, keepDim);
+        }
         return mean(t, axes, keepDim, Simd.enabled());
     }
 
@@ -98,6 +106,7 @@ public final class Reductions {
      * Complex input gives the real variance of |x - mean|.
      */
     public static Tensor var(Tensor t, int[] axes, int correction, boolean keepDim) {
+        Devices.requireCpu("var", t);
         return var(t, axes, correction, keepDim, Simd.enabled());
     }
 
@@ -115,11 +124,17 @@ public final class Reductions {
 
     /** Maximum over {@code axes} (all when empty); NaN wins; the dtype is kept. */
     public static Tensor max(Tensor t, int[] axes, boolean keepDim) {
+        if (Devices.onAccelerator(t)) {
+            return Devices.reduce(DeviceBackend.Reduction.MAX, t, axes, keepDim);
+        }
         return extreme("max", Reducer.MAX, t, axes, keepDim, Simd.enabled());
     }
 
     /** Minimum over {@code axes} (all when empty); NaN wins; the dtype is kept. */
     public static Tensor min(Tensor t, int[] axes, boolean keepDim) {
+        if (Devices.onAccelerator(t)) {
+            return Devices.reduce(DeviceBackend.Reduction.MIN, t, axes, keepDim);
+        }
         return extreme("min", Reducer.MIN, t, axes, keepDim, Simd.enabled());
     }
 
@@ -133,11 +148,13 @@ public final class Reductions {
 
     /** Index (int32) of the first maximum along {@code axis}; the first NaN when there is one. */
     public static Tensor argmax(Tensor t, int axis, boolean keepDim) {
+        Devices.requireCpu("argmax", t);
         return arg("argmax", Reducer.MAX, t, axis, keepDim, Simd.enabled());
     }
 
     /** Index (int32) of the first minimum along {@code axis}; the first NaN when there is one. */
     public static Tensor argmin(Tensor t, int axis, boolean keepDim) {
+        Devices.requireCpu("argmin", t);
         return arg("argmin", Reducer.MIN, t, axis, keepDim, Simd.enabled());
     }
 
@@ -159,6 +176,9 @@ public final class Reductions {
      * so that it neither overflows nor underflows; -infinity for an empty reduction.
      */
     public static Tensor logsumexp(Tensor t, int[] axes, boolean keepDim) {
+        if (Devices.onAccelerator(t)) {
+            return Devices.logsumexp(t, axes, keepDim);
+        }
         return logsumexp(t, axes, keepDim, Simd.enabled());
     }
 
@@ -191,6 +211,7 @@ public final class Reductions {
      * the dtype's range overflow to infinity.
      */
     public static Tensor norm(Tensor t, double p, int[] axes, boolean keepDim) {
+        Devices.requireCpu("norm", t);
         return norm(t, p, axes, keepDim, Simd.enabled());
     }
 

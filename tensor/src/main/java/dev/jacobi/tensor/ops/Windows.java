@@ -4,6 +4,7 @@ import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Storage;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.device.Devices;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ public final class Windows {
      *                                  dimensions, or a dimension would become negative
      */
     public static Tensor pad(Tensor t, int[] padding, double value) {
+        Devices.requireCpu("pad", t);
         int[] shape = t.shape();
         if (padding.length % 2 != 0 || padding.length / 2 > shape.length) {
             throw new IllegalArgumentException("pad: padding " + Arrays.toString(padding) + " must hold (before, after) pairs,"
@@ -84,6 +86,7 @@ public final class Windows {
      * @throws IllegalArgumentException when the rank or a parameter is wrong, or no window fits
      */
     public static Tensor im2col(Tensor t, int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        Devices.requireCpu("im2col", t);
         if (t.rank() == 3) {
             return im2col(t.unsqueeze(0), kernel, dilation, padding, stride).squeeze(0);
         }
@@ -152,6 +155,7 @@ public final class Windows {
      *                                  kh*kw) or L (not the number of windows of {@code outputSize}) is wrong
      */
     public static Tensor col2im(Tensor t, int[] outputSize, int[] kernel, int[] dilation, int[] padding, int[] stride) {
+        Devices.requireCpu("col2im", t);
         if (t.rank() == 2) {
             return col2im(t.unsqueeze(0), outputSize, kernel, dilation, padding, stride).squeeze(0);
         }
