@@ -41,7 +41,8 @@ inline float unary_apply(const int op, const float x) {
         case 19: return floor(x);                              // floor
         case 20: return ceil(x);                               // ceil
         case 21: return rint(x);                               // round (half to even)
-        default: return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x); // 22: sign (keeps -0, 0 and NaN)
+        case 22: return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x); // sign (keeps -0, 0 and NaN)
+        default: return x > 0.0f ? 1.0f : (isnan(x) ? x : 0.0f); // 23: step (the slope of relu)
     }
 }
 
