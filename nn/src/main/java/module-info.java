@@ -11,5 +11,7 @@ module dev.jacobi.nn {
     exports dev.jacobi.nn.data;
     exports dev.jacobi.nn.layers;
     exports dev.jacobi.nn.loss;
+    exports dev.jacobi.nn.models;
     exports dev.jacobi.nn.optim;
+    exports dev.jacobi.nn.train;
 }

@@ -1,6 +1,7 @@
 package dev.jacobi.bench.tour;
 
 import dev.jacobi.bench.gemm.GemmTourEntry;
+import dev.jacobi.bench.tour.entries.DigitsTraining;
 import dev.jacobi.bench.tour.entries.TensorSelfCheck;
 
 import java.util.List;
@@ -14,6 +15,7 @@ public final class TourEntries {
     public static List<TourEntry> all() {
         return List.of(
                 new TensorSelfCheck(),
-                new GemmTourEntry());
+                new GemmTourEntry(),
+                new DigitsTraining());
     }
 }
