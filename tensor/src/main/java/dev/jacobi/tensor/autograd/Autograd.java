@@ -91,22 +91,8 @@ public final class Autograd {
                         + "return a view or a copy");
             }
         }
-        if (pushTangent) {
-            Tensor[] tangents = new Tensor[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                tangents[i] = inputs[i] == null ? null : tangentOf(inputs[i], c.forwardLevel);
-            }
-            Tensor tangent;
-            c.inJvpRule = true;
-            try {
-                tangent = jvp.apply(tangents, out);
-            } finally {
-                c.inJvpRule = false;
-            }
-            if (tangent != null) {
-                setTangent(out, fitTangent(name, tangent, out), c.forwardLevel);
-            }
-        }
+        // Record first: a jvp rule that uses the output must see it as part of the graph, so that the tangent
+        // is differentiable through the output too (reverse over forward).
         if (recordGrad) {
             Node.Edge[] edges = new Node.Edge[inputs.length];
             List<Tensor> saved = new ArrayList<>(inputs.length + 1);
@@ -125,6 +111,22 @@ public final class Autograd {
             }
             saved.add(out);
             out.gradState().gradFn = new Node(name, edges, vjp, out, saved.toArray(new Tensor[0]));
+        }
+        if (pushTangent) {
+            Tensor[] tangents = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                tangents[i] = inputs[i] == null ? null : tangentOf(inputs[i], c.forwardLevel);
+            }
+            Tensor tangent;
+            c.inJvpRule = true;
+            try {
+                tangent = jvp.apply(tangents, out);
+            } finally {
+                c.inJvpRule = false;
+            }
+            if (tangent != null) {
+                setTangent(out, fitTangent(name, tangent, out), c.forwardLevel);
+            }
         }
         return out;
     }
