@@ -95,13 +95,14 @@ public final class Autograd {
         // is differentiable through the output too (reverse over forward).
         if (recordGrad) {
             Node.Edge[] edges = new Node.Edge[inputs.length];
-            List<Tensor> saved = new ArrayList<>(inputs.length + 1);
+            Tensor[] saved = new Tensor[inputs.length + 1];
+            int kept = 0;
             for (int i = 0; i < inputs.length; i++) {
                 Tensor t = inputs[i];
                 if (t == null) {
                     continue;
                 }
-                saved.add(t);
+                saved[kept++] = t;
                 GradState s = t.gradState();
                 if (s.gradFn != null) {
                     edges[i] = new Node.Edge(s.gradFn, null, t.dtype(), t.shape());
@@ -109,8 +110,8 @@ public final class Autograd {
                     edges[i] = new Node.Edge(null, t, t.dtype(), t.shape());
                 }
             }
-            saved.add(out);
-            out.gradState().gradFn = new Node(name, edges, vjp, out, saved.toArray(new Tensor[0]));
+            saved[kept++] = out;
+            out.gradState().gradFn = new Node(name, edges, vjp, out, kept == saved.length ? saved : Arrays.copyOf(saved, kept));
         }
         if (pushTangent) {
             Tensor[] tangents = new Tensor[inputs.length];

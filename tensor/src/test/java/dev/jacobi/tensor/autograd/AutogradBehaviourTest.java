@@ -172,6 +172,27 @@ class AutogradBehaviourTest {
     }
 
     @Test
+    void storedGradientsShareNoMemoryWithEachOtherOrTheSeed() {
+        // add passes one gradient tensor to both inputs; split after concat gives views of one buffer; a leaf
+        // that is the output receives the seed. Changing one stored gradient in place must not change another.
+        Tensor a = vector(1, 2, 3).requiresGrad(true);
+        Tensor b = vector(4, 5, 6).requiresGrad(true);
+        a.add(b).mul(vector(7, 8, 9)).sum().backward();
+        assertThat(a.grad().storage()).isNotSameAs(b.grad().storage());
+        a.grad().mulInPlace(0.5);
+        assertThat(b.grad().toDoubleArray()).containsExactly(7, 8, 9);
+        Tensor p = vector(1, 2).requiresGrad(true);
+        Tensor q = vector(3).requiresGrad(true);
+        Tensor.concat(List.of(p, q), 0).mul(2).sum().backward();
+        assertThat(p.grad().storage()).isNotSameAs(q.grad().storage());
+        Tensor seed = vector(5, 5);
+        Tensor leaf = vector(1, 2).requiresGrad(true);
+        leaf.backward(seed);
+        seed.fill(0);
+        assertThat(leaf.grad().toDoubleArray()).containsExactly(5, 5);
+    }
+
+    @Test
     void gradWithRespectToIntermediatesAndLeavesTogether() {
         // y = sum(3 h), h = exp(x): dy/dh = 3, dy/dx = 3 exp(x); grad() leaves x.grad() alone
         Tensor x = vector(0, 1).requiresGrad(true);
