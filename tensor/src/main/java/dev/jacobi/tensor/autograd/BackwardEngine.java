@@ -53,6 +53,9 @@ final class BackwardEngine {
                     Node node = order.get(k);
                     Tensor g = pending.remove(node);
                     if (g == null || (useful != null && !useful.get(node))) {
+                        if (g == null && useful == null && !retain) {
+                            node.release(); // no gradient reaches it (zero rules upstream), but the walk frees it all
+                        }
                         continue;
                     }
                     List<Integer> slots = targetNodes.get(node);
@@ -62,6 +65,9 @@ final class BackwardEngine {
                         }
                     }
                     if (useful != null && !anyUsefulEdge(node, useful, targetLeaves)) {
+                        if (!retain) {
+                            node.release();
+                        }
                         continue;
                     }
                     Tensor[] inputGrads = node.backward(g);

@@ -349,6 +349,17 @@ class AutogradBehaviourTest {
     }
 
     @Test
+    void jvpOfTheIdentityIsTheTangentAndOfADetachedResultZero() {
+        Tensor x = vector(1, 2);
+        assertThat(Autograd.jvp(t -> t, x, vector(3, 4)).tangent().toDoubleArray()).containsExactly(3, 4);
+        assertThat(Autograd.jvp(t -> t.exp().detach(), x, vector(3, 4)).tangent().toDoubleArray()).containsExactly(0, 0);
+        // a float32 tangent for a float64 input is cast to the input's dtype
+        Autograd.Dual d = Autograd.jvp(t -> t.mul(2), x, Tensor.of(new float[] {1, 1}, 2));
+        assertThat(d.tangent().dtype()).isEqualTo(DType.FLOAT64);
+        assertThat(d.tangent().toDoubleArray()).containsExactly(2, 2);
+    }
+
+    @Test
     void nestedJvpIsRefusedWithAHint() {
         Tensor x = vector(1, 2);
         assertThatThrownBy(() -> Autograd.jvp(y -> Autograd.jvp(Tensor::exp, y, y).tangent(), x, x))
@@ -398,6 +409,18 @@ class AutogradBehaviourTest {
         assertThat(nodes).hasSizeGreaterThanOrEqualTo(6).noneMatch(Node::isReleased);
         loss.backward();
         assertThat(nodes).allMatch(Node::isReleased);
+    }
+
+    @Test
+    void backwardReleasesNodesThatReceiveNoGradient() {
+        // floor passes back nothing (zero): the exp before it is never run backwards, yet it must not keep its tensors
+        Tensor x = vector(0.5, 1.5).requiresGrad(true);
+        Tensor loss = x.exp().floor().sum().add(x.sum());
+        Set<Node> nodes = allNodes(loss.gradFn());
+        assertThat(nodes).extracting(Node::name).contains("exp", "floor");
+        loss.backward();
+        assertThat(nodes).allMatch(Node::isReleased);
+        assertThat(x.grad().toDoubleArray()).containsExactly(1, 1);
     }
 
     /**

@@ -794,6 +794,12 @@ class OpGradientProperties {
             check("Tensor.complex(re, im) " + c, seed, xs -> Tensor.complex(xs.get(0), xs.get(1)).exp(),
                     uniform(rnd, shapes[0], -1, 1), uniform(rnd, shapes[1], -1, 1));
             check("complex abs of a sum", seed, xs -> xs.get(0).mul(xs.get(1)).abs().sum(), a, b);
+            // real-valued reductions of complex input; b keeps away from 0, where |z| has a kink
+            check("complex var " + fmt(shapes[1]), seed, xs -> xs.get(0).var(new int[0], 0, false), b);
+            for (double p : new double[] {1, 2, 3, Double.POSITIVE_INFINITY}) {
+                Tensor mags = Tensor.complex(distinct(rnd, shapes[1], 0.3, 0.3), uniform(rnd, shapes[1], -0.1, 0.1));
+                check("complex norm " + p + " " + fmt(shapes[1]), seed, xs -> xs.get(0).norm(p, new int[0], false), mags);
+            }
         });
     }
 
