@@ -71,7 +71,7 @@ class SecondOrderProperties {
         // Default GradCheck tolerance (1e-6 + 1e-5 |numeric|): the checked function is now the gradient, whose
         // central differences are as accurate as the function's were (errors about 1e-9).
         for (Map.Entry<String, Function<List<Tensor>, Tensor>> e : functions().entrySet()) {
-            qt().withShrinkCycles(0).withExamples(3).forAll(longs().all()).checkAssert(seed -> {
+            qt().withShrinkCycles(0).withExamples(6).forAll(longs().all()).checkAssert(seed -> {
                 Random rnd = new Random(seed);
                 Tensor x = uniform(rnd, new int[] {2, 3}, -1.5, 1.5);
                 Tensor w = uniform(rnd, new int[] {3}, -1.5, 1.5);
@@ -101,7 +101,7 @@ class SecondOrderProperties {
         // eps / h ~ 1e-11, so 1e-6 + 1e-5 |reference| leaves a wide margin that a wrong rule does not fit in.
         double h = 1e-5;
         for (Map.Entry<String, Function<List<Tensor>, Tensor>> e : functions().entrySet()) {
-            qt().withShrinkCycles(0).withExamples(2).forAll(longs().all()).checkAssert(seed -> {
+            qt().withShrinkCycles(0).withExamples(4).forAll(longs().all()).checkAssert(seed -> {
                 Random rnd = new Random(seed);
                 Tensor x = uniform(rnd, new int[] {2, 3}, -1.5, 1.5);
                 Tensor w = uniform(rnd, new int[] {3}, -1.5, 1.5);
@@ -165,7 +165,7 @@ class SecondOrderProperties {
         // differences of the loss (default tolerance; the loss is smooth). GradCheck's own jvp check is off: a jvp
         // of a function that runs a jvp would nest forward mode.
         for (Map.Entry<String, UnaryOperator<Tensor>> e : ACTIVATIONS.entrySet()) {
-            qt().withShrinkCycles(0).withExamples(3).forAll(longs().all()).checkAssert(seed -> {
+            qt().withShrinkCycles(0).withExamples(6).forAll(longs().all()).checkAssert(seed -> {
                 Random rnd = new Random(seed);
                 Tensor x = uniform(rnd, new int[] {2, 3}, -1, 1);
                 Tensor v = uniform(rnd, new int[] {2, 3}, -1, 1);
