@@ -1,6 +1,5 @@
 package dev.jacobi.tensor.autograd;
 
-import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -161,9 +160,5 @@ final class GradSamples {
 
     static String fmt(int[] shape) {
         return java.util.Arrays.toString(shape);
-    }
-
-    static DType[] realTypes() {
-        return new DType[] {DType.FLOAT32, DType.FLOAT64};
     }
 }
