@@ -1600,7 +1600,8 @@ public final class Tensor {
      * (as {@code torch.nn.functional.unfold}).
      */
     public Tensor im2col(int[] kernel, int[] dilation, int[] padding, int[] stride) {
-        int[] size = {shape.length == 4 ? shape[2] : 0, shape.length == 4 ? shape[3] : 0};
+        // [N, C, H, W] or [C, H, W]: the image size is the last two dims (im2col itself rejects other ranks)
+        int[] size = {shape.length >= 2 ? shape[shape.length - 2] : 0, shape.length >= 2 ? shape[shape.length - 1] : 0};
         return Autograd.op("im2col", () -> Windows.im2col(this, kernel, dilation, padding, stride),
                 (g, y, n) -> new Tensor[] {g.col2im(size, kernel, dilation, padding, stride)},
                 (t, y) -> t[0].im2col(kernel, dilation, padding, stride), this);

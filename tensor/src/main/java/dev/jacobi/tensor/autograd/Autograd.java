@@ -91,6 +91,28 @@ public final class Autograd {
                         + "return a view or a copy");
             }
         }
+        // Record first: a jvp rule that uses the output must see it as part of the graph, so that the tangent
+        // is differentiable through the output too (reverse over forward).
+        if (recordGrad) {
+            Node.Edge[] edges = new Node.Edge[inputs.length];
+            Tensor[] saved = new Tensor[inputs.length + 1];
+            int kept = 0;
+            for (int i = 0; i < inputs.length; i++) {
+                Tensor t = inputs[i];
+                if (t == null) {
+                    continue;
+                }
+                saved[kept++] = t;
+                GradState s = t.gradState();
+                if (s.gradFn != null) {
+                    edges[i] = new Node.Edge(s.gradFn, null, t.dtype(), t.shape());
+                } else if (s.leafRequiresGrad) {
+                    edges[i] = new Node.Edge(null, t, t.dtype(), t.shape());
+                }
+            }
+            saved[kept++] = out;
+            out.gradState().gradFn = new Node(name, edges, vjp, out, kept == saved.length ? saved : Arrays.copyOf(saved, kept));
+        }
         if (pushTangent) {
             Tensor[] tangents = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
@@ -106,25 +128,6 @@ public final class Autograd {
             if (tangent != null) {
                 setTangent(out, fitTangent(name, tangent, out), c.forwardLevel);
             }
-        }
-        if (recordGrad) {
-            Node.Edge[] edges = new Node.Edge[inputs.length];
-            List<Tensor> saved = new ArrayList<>(inputs.length + 1);
-            for (int i = 0; i < inputs.length; i++) {
-                Tensor t = inputs[i];
-                if (t == null) {
-                    continue;
-                }
-                saved.add(t);
-                GradState s = t.gradState();
-                if (s.gradFn != null) {
-                    edges[i] = new Node.Edge(s.gradFn, null, t.dtype(), t.shape());
-                } else if (s.leafRequiresGrad) {
-                    edges[i] = new Node.Edge(null, t, t.dtype(), t.shape());
-                }
-            }
-            saved.add(out);
-            out.gradState().gradFn = new Node(name, edges, vjp, out, saved.toArray(new Tensor[0]));
         }
         return out;
     }

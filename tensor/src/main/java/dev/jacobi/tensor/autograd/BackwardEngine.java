@@ -2,15 +2,18 @@ package dev.jacobi.tensor.autograd;
 
 import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
+import dev.jacobi.tensor.Storage;
 import dev.jacobi.tensor.Tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Walks a recorded graph from an output back to leaves or to chosen inputs. */
 final class BackwardEngine {
@@ -50,6 +53,9 @@ final class BackwardEngine {
                     Node node = order.get(k);
                     Tensor g = pending.remove(node);
                     if (g == null || (useful != null && !useful.get(node))) {
+                        if (g == null && useful == null && !retain) {
+                            node.release(); // no gradient reaches it (zero rules upstream), but the walk frees it all
+                        }
                         continue;
                     }
                     List<Integer> slots = targetNodes.get(node);
@@ -59,6 +65,9 @@ final class BackwardEngine {
                         }
                     }
                     if (useful != null && !anyUsefulEdge(node, useful, targetLeaves)) {
+                        if (!retain) {
+                            node.release();
+                        }
                         continue;
                     }
                     Tensor[] inputGrads = node.backward(g);
@@ -85,10 +94,22 @@ final class BackwardEngine {
                     }
                 }
             }
+            // A rule may pass one tensor to several inputs (add gives g to both), or views of one buffer (split
+            // after concat), or the seed itself; a stored gradient must not share memory with another one or with
+            // the seed, or an in-place change of one (an optimizer clipping gradients) would change the others.
+            Set<Storage> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
+            handedOut.add(seed.storage());
             for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
                 GradState s = e.getKey().gradState();
-                Tensor g = create ? e.getValue() : e.getValue().contiguous();
-                s.grad = s.grad == null ? g : s.grad.add(g);
+                Tensor g = e.getValue();
+                if (s.grad != null) {
+                    s.grad = s.grad.add(g);
+                } else if (create) {
+                    s.grad = g;
+                } else {
+                    g = g.contiguous();
+                    s.grad = handedOut.add(g.storage()) ? g : g.copy();
+                }
             }
         }
         return captured;

@@ -70,9 +70,10 @@ public final class Loops {
         for (int d = 0; d < rank - 1; d++) {
             rows *= s[d];
         }
-        int threads = WorkerThreads.count();
         long total = rows * n;
-        if (!parallel || threads < 2 || total < PARALLEL_THRESHOLD) {
+        // Small work never asks for the core count: availableProcessors() costs more than a 16-element add.
+        int threads = !parallel || total < PARALLEL_THRESHOLD ? 1 : WorkerThreads.count();
+        if (threads < 2) {
             runRows(0, rows, 0, n, s, st, rank, offsets, step, kernel);
             return;
         }

@@ -80,7 +80,9 @@ final class ReductionEngine {
         this.complex = dt.isComplex();
         this.exact = reducer == Reducer.SUM && !dt.isInexact();
         this.power = power;
-        this.shiftRe = shiftRe;
+        // The column kernels read a shift per output for the shifted kinds; "no shift" means zeros there.
+        boolean shifted = reducer == Reducer.SUM_SQUARES || reducer == Reducer.SUM_EXP;
+        this.shiftRe = shiftRe == null && shifted ? new double[Math.toIntExact(plan.outputs())] : shiftRe;
         this.shiftIm = shiftIm;
         this.float32 = dt == DType.FLOAT32;
         this.vector = vector && (dt == DType.FLOAT32 || dt == DType.FLOAT64) && reducer.hasVectorForm();

@@ -21,6 +21,18 @@ class ReductionEdgeCasesTest {
     private static final int[] ALL = {};
 
     @Test
+    void twoNormOverALeadingAxisTakesTheColumnPath() {
+        // Regression: the column kernels read a per-output shift that the 2-norm (SUM_SQUARES without a shift)
+        // did not pass, which threw a NullPointerException on the SIMD path.
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = Tensor.of(new double[] {3, 1, -2, 4, 1, 2}, 2, 3).to(dt);
+            // float32 results are float32 roundings of the exact norms
+            assertThat(x.norm(2, new int[] {0}, false).toDoubleArray())
+                    .containsExactly(new double[] {5, Math.sqrt(2), Math.sqrt(8)}, within(1e-6));
+        }
+    }
+
+    @Test
     void emptyReductionsGiveIdentitiesOrNameTheOp() {
         Tensor empty = Tensor.zeros(DType.FLOAT32, 0, 3);
         assertThat(empty.sum().item()).isEqualTo(0.0);
