@@ -1366,6 +1366,9 @@ public final class Tensor {
 
     /** Gradients of layer norm with respect to (x, weight, bias), recomputing x-hat and 1/sigma. */
     private Tensor[] layerNormVjp(Tensor g, Tensor weight, double eps, boolean[] needed) {
+        if (!Autograd.isGradEnabled() && dev.jacobi.tensor.ops.LayerNormBackward.applies(this, weight, g)) {
+            return dev.jacobi.tensor.ops.LayerNormBackward.gradients(this, weight, g, eps, needed); // fused, 2 passes
+        }
         int[] last = {-1};
         Tensor centered = sub(mean(last, true));
         Tensor rstd = centered.square().mean(last, true).add(eps).rsqrt();

@@ -249,14 +249,22 @@ public final class Sgemm {
          * a stride measured 1.7 times faster than the other loop order.
          */
         private static void interleave(float[] lines, int count, int length, float[] dst, int base, int width) {
-            for (int l = 0; l < count; l++) {
-                int d = base + l;
-                int src = l * length;
-                for (int q = 0; q < length; q++, d += width) {
-                    dst[d] = lines[src + q];
+            // In blocks of 16 positions: the 16 destination lines being filled stay in L1 while every
+            // source line passes through (unblocked, each write touched a new cache line: a transposed
+            // operand made a GEMM 2.5 times slower).
+            for (int q0 = 0; q0 < length; q0 += INTERLEAVE_BLOCK) {
+                int q1 = Math.min(length, q0 + INTERLEAVE_BLOCK);
+                for (int l = 0; l < count; l++) {
+                    int d = base + l + q0 * width;
+                    int src = l * length;
+                    for (int q = q0; q < q1; q++, d += width) {
+                        dst[d] = lines[src + q];
+                    }
                 }
             }
         }
+
+        private static final int INTERLEAVE_BLOCK = 16;
 
         @Override
         public void multiply(int i0, int mc, int j0, int nc, int kc, boolean first) {

@@ -312,7 +312,7 @@ public final class VectorKernels {
     private static final FloatVector HALF = FloatVector.broadcast(F, 0.5f);
     private static final FloatVector GELU_CUBIC = FloatVector.broadcast(F, 0.044715f);
     private static final FloatVector SQRT_2_OVER_PI = FloatVector.broadcast(F, (float) Math.sqrt(2 / Math.PI));
-    private static final java.util.Set<UnaryOp> VECTOR_UNARY = java.util.EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.SQRT, UnaryOp.RSQRT, UnaryOp.SIN, UnaryOp.COS, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.GELU_TANH, UnaryOp.RELU, UnaryOp.STEP, UnaryOp.ERF, UnaryOp.GELU, UnaryOp.SQUARE, UnaryOp.RECIPROCAL, UnaryOp.LOG1P, UnaryOp.EXPM1);
+    private static final java.util.Set<UnaryOp> VECTOR_UNARY = java.util.EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.SQRT, UnaryOp.RSQRT, UnaryOp.SIN, UnaryOp.COS, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.GELU_TANH, UnaryOp.RELU, UnaryOp.STEP, UnaryOp.ERF, UnaryOp.GELU, UnaryOp.GELU_SLOPE, UnaryOp.SQUARE, UnaryOp.RECIPROCAL, UnaryOp.LOG1P, UnaryOp.EXPM1);
 
     /** True when {@link #unaryFloatRow} has a vector form of {@code op}. */
     public static boolean hasUnaryFloat(UnaryOp op) {
@@ -441,24 +441,7 @@ public final class VectorKernels {
                     x.lanewise(VectorOperators.EXPM1).intoMemorySegment(out, oo + i * 4L, ORDER);
                 }
             }
-            case ERF -> {
-                int half = HALF_F.loopBound(n);
-                for (; i < half; i += HALF_F.length()) {
-                    DoubleVector x = widen(in, oi + i * 4L);
-                    narrowInto(erf(x), out, oo + i * 4L);
-                }
-            }
-            case GELU -> {
-                int half = HALF_F.loopBound(n);
-                for (; i < half; i += HALF_F.length()) {
-                    DoubleVector x = widen(in, oi + i * 4L);
-                    DoubleVector viaErf = erf(x.mul(INV_SQRT_2)).add(1).mul(x).mul(0.5);
-                    // 1 + erf(x / sqrt 2) loses digits below -1 (the erf approximation's error is absolute):
-                    // there Phi(x) = erfc(-x / sqrt 2) / 2 with an erfc of small relative error.
-                    DoubleVector viaErfc = erfcPositive(x.mul(-INV_SQRT_2)).mul(x).mul(0.5);
-                    narrowInto(viaErf.blend(viaErfc, x.compare(VectorOperators.LT, GELU_CANCELS)), out, oo + i * 4L);
-                }
-            }
+            case ERF, GELU, GELU_SLOPE -> i = DoubleLaneKernels.row(op, n, out, oo, in, oi);
             default -> {
                 return false;
             }
@@ -469,61 +452,6 @@ public final class VectorKernels {
         return true;
     }
 
-    /** Floats as many as {@link #D} has double lanes: erf and exact GELU are evaluated in double lanes. */
-    private static final VectorSpecies<Float> HALF_F =
-            VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(D.vectorBitSize() / 2));
-    private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
-    private static final double GELU_CANCELS = -1;
-    /**
-     * erf(x) = x P(x^2) / Q(x^2) on [-4, 4] (and +-1 beyond, where float32 erf is +-1): the rational
-     * approximation of Eigen's fast float erf, whose own error is below 6.5e-8 (measured against
-     * Math-accurate erf on 400,001 points). Evaluated in double, then rounded once to float, it stays
-     * within 2 ulp of the float64 reference; evaluated in float it was 6 ulp.
-     */
-    private static final double[] ERF_P = {-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
-            -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02};
-    private static final double[] ERF_Q = {-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
-            -7.37332916720468e-03, -1.42647390514189e-02};
-
-    private static DoubleVector erf(DoubleVector x) {
-        DoubleVector c = x.max(-4.0).min(4.0);
-        DoubleVector x2 = c.mul(c);
-        DoubleVector p = DoubleVector.broadcast(D, ERF_P[0]);
-        for (int k = 1; k < ERF_P.length; k++) {
-            p = p.fma(x2, DoubleVector.broadcast(D, ERF_P[k]));
-        }
-        DoubleVector q = DoubleVector.broadcast(D, ERF_Q[0]);
-        for (int k = 1; k < ERF_Q.length; k++) {
-            q = q.fma(x2, DoubleVector.broadcast(D, ERF_Q[k]));
-        }
-        return p.mul(c).div(q);
-    }
-
-    /**
-     * erfc(z) for z >= 0 as t exp(-z^2 + P(t)), t = 1 / (1 + z/2): the Chebyshev fit of Numerical Recipes'
-     * erfcc, relative error below 1.2e-7 for every z >= 0; with it exact GELU stays within 2.3 ulp of the
-     * float64 reference below x = -1 (checked on 300,001 points down to -13).
-     */
-    private static final double[] ERFC_P = {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807,
-            -1.13520398, 1.48851587, -0.82215223, 0.17087277};
-
-    private static DoubleVector erfcPositive(DoubleVector z) {
-        DoubleVector t = DoubleVector.broadcast(D, 1.0).div(z.mul(0.5).add(1));
-        DoubleVector poly = DoubleVector.broadcast(D, ERFC_P[ERFC_P.length - 1]);
-        for (int k = ERFC_P.length - 2; k >= 1; k--) {
-            poly = poly.fma(t, DoubleVector.broadcast(D, ERFC_P[k]));
-        }
-        poly = poly.mul(t);
-        return t.mul(z.mul(z).neg().add(ERFC_P[0]).add(poly).lanewise(VectorOperators.EXP));
-    }
-
-    private static DoubleVector widen(MemorySegment in, long byteOffset) {
-        return (DoubleVector) FloatVector.fromMemorySegment(HALF_F, in, byteOffset, ORDER).convertShape(VectorOperators.F2D, D, 0);
-    }
-
-    private static void narrowInto(DoubleVector v, MemorySegment out, long byteOffset) {
-        v.convertShape(VectorOperators.D2F, HALF_F, 0).reinterpretAsFloats().intoMemorySegment(out, byteOffset, ORDER);
-    }
 
     /** Fills n float32 elements with a value. */
     public static void fillFloat(MemorySegment out, long io, int n, float value) {

@@ -92,6 +92,11 @@ public final class SpecialFunctions {
         return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
     }
 
+    /** The derivative of exact GELU: Phi(x) + x phi(x), with Phi from erfc so that it keeps its digits for x << 0. */
+    public static double geluSlope(double x) {
+        return 0.5 * erfc(-x / Math.sqrt(2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+    }
+
     /** The logistic sigmoid 1 / (1 + e^-x), without overflow for large |x|. */
     public static double sigmoid(double x) {
         if (x >= 0) {

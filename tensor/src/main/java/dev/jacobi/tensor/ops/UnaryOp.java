@@ -25,7 +25,10 @@ public enum UnaryOp {
     TANH("tanh", Result.FLOATING, Math::tanh, ComplexMath::tanh, Derivative.holomorphic((x, y) -> y.square().neg().add(1))),
     SIGMOID("sigmoid", Result.FLOATING, SpecialFunctions::sigmoid, null, Derivative.holomorphic((x, y) -> y.mul(y.neg().add(1)))),
     ERF("erf", Result.FLOATING, SpecialFunctions::erf, null, Derivative.holomorphic((x, y) -> Derivatives.gaussianKernel(x, 2 / Math.sqrt(Math.PI), 1))),
-    GELU("gelu", Result.FLOATING, SpecialFunctions::gelu, null, Derivative.holomorphic((x, y) -> Derivatives.geluSlope(x))),
+    GELU("gelu", Result.FLOATING, SpecialFunctions::gelu, null, Derivative.holomorphic((x, y) -> x.apply(UnaryOp.valueOf("GELU_SLOPE")))),
+    /** The slope of exact GELU, Phi(x) + x phi(x), as one op (one pass in the backward of GELU). */
+    GELU_SLOPE("gelu_slope", Result.FLOATING, SpecialFunctions::geluSlope, null,
+            Derivative.holomorphic((x, y) -> Derivatives.gaussianKernel(x, 1 / Math.sqrt(2 * Math.PI), 0.5).mul(x.square().neg().add(2)))),
     GELU_TANH("gelu_tanh", Result.FLOATING, SpecialFunctions::geluTanh, null, Derivative.holomorphic((x, y) -> Derivatives.geluTanhSlope(x))),
     SILU("silu", Result.FLOATING, x -> x * SpecialFunctions.sigmoid(x), null,
             Derivative.holomorphic((x, y) -> Derivatives.siluSlope(x))),
