@@ -9,6 +9,7 @@ import dev.jacobi.tensor.cpu.Simd;
 import dev.jacobi.tensor.cpu.VectorKernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.function.LongBinaryOperator;
 
 /**
@@ -226,9 +227,16 @@ public final class Elementwise {
         boolean sameType = src.dtype() == dst.dtype();
         long elem = dst.dtype().byteSize();
         boolean complexDst = dst.dtype().isComplex();
+        boolean sameFloat = sameType && dst.dtype() == DType.FLOAT32;
         Loops.forEachRow(shape, strides, offsets, true, (n, base, step) -> {
             if (sameType && step[0] == 1 && step[1] == 1) {
                 MemorySegment.copy(ms, base[1] * elem, md, base[0] * elem, n * elem);
+                return;
+            }
+            if (sameFloat) { // transposing and broadcasting copies: no per-element dtype dispatch
+                for (int i = 0; i < n; i++) {
+                    md.setAtIndex(ValueLayout.JAVA_FLOAT, base[0] + i * step[0], ms.getAtIndex(ValueLayout.JAVA_FLOAT, base[1] + i * step[1]));
+                }
                 return;
             }
             for (int i = 0; i < n; i++) {
