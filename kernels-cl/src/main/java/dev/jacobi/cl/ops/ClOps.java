@@ -30,7 +30,7 @@ public final class ClOps {
     private static final List<UnaryOp> UNARY_CODES = List.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.EXP, UnaryOp.LOG,
             UnaryOp.SQRT, UnaryOp.RSQRT, UnaryOp.SIN, UnaryOp.COS, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.ERF,
             UnaryOp.GELU, UnaryOp.GELU_TANH, UnaryOp.SILU, UnaryOp.RELU, UnaryOp.SQUARE, UnaryOp.RECIPROCAL,
-            UnaryOp.LOG1P, UnaryOp.EXPM1, UnaryOp.FLOOR, UnaryOp.CEIL, UnaryOp.ROUND, UnaryOp.SIGN, UnaryOp.STEP);
+            UnaryOp.LOG1P, UnaryOp.EXPM1, UnaryOp.FLOOR, UnaryOp.CEIL, UnaryOp.ROUND, UnaryOp.SIGN, UnaryOp.STEP, UnaryOp.GELU_SLOPE);
     /** The binary ops of {@code elementwise.cl}, in the order of its op codes. */
     private static final List<BinaryOp> BINARY_CODES = List.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL,
             BinaryOp.DIV, BinaryOp.POW, BinaryOp.MAXIMUM, BinaryOp.MINIMUM, BinaryOp.ATAN2);

@@ -12,6 +12,10 @@
 #include "common.cl"
 
 inline float gelu_exact(float x) { return 0.5f * x * (1.0f + erf(x * 0.70710678118654752f)); }
+/* The slope of exact GELU, Phi(x) + x phi(x), with Phi from erfc so that it keeps its digits for x << 0. */
+inline float gelu_slope(float x) {
+    return 0.5f * erfc(-x * 0.70710678118654752f) + x * exp(-0.5f * x * x) * 0.39894228040143268f;
+}
 inline float gelu_tanh(float x) {
     return 0.5f * x * (1.0f + tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
 }
@@ -42,7 +46,8 @@ inline float unary_apply(const int op, const float x) {
         case 20: return ceil(x);                               // ceil
         case 21: return rint(x);                               // round (half to even)
         case 22: return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x); // sign (keeps -0, 0 and NaN)
-        default: return x > 0.0f ? 1.0f : (isnan(x) ? x : 0.0f); // 23: step (the slope of relu)
+        case 23: return x > 0.0f ? 1.0f : (isnan(x) ? x : 0.0f); // step (the slope of relu)
+        default: return gelu_slope(x);                         // 24: gelu_slope
     }
 }
 
