@@ -53,9 +53,9 @@ public final class DigitsTraining implements TourEntry {
      */
     record Settings(int mlpEpochs, int transformerEpochs, int transformerDim) {
         /** The tour's default: a few minutes on 2 cores at most. */
-        static final Settings SHORT = new Settings(20, 4, 64);
+        static final Settings SHORT = new Settings(20, 16, 64);
         /** {@code --full}. */
-        static final Settings FULL = new Settings(60, 30, 64);
+        static final Settings FULL = new Settings(60, 60, 64);
     }
 
     /** One model's outcome. */
