@@ -219,13 +219,23 @@ public final class TrainingProgress implements AutoCloseable {
             if (b == null) {
                 return;
             }
-            long at = b.getCurrent();
+            long at = shownCount(rendered, b);
             int milestone = total > 0 ? (int) Math.min(lineCount, at * lineCount / total) : 0;
-            if (milestone > milestonesShown || (closing && at != lastShownAt)) {
+            if (milestone > milestonesShown || (closing && at != lastShownAt && at == b.getCurrent())) {
                 milestonesShown = Math.max(milestonesShown, milestone);
                 lastShownAt = at;
                 sink.accept(rendered.strip());
             }
+        }
+
+        /**
+         * The count a rendering shows. The bar renders on its own thread, so a rendering made before the
+         * last steps can arrive after them (even after close): the count is read from the text, not from
+         * the bar, so that a stale rendering never passes for the final state.
+         */
+        private long shownCount(String rendered, ProgressBar b) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)/" + total + "\\b").matcher(rendered);
+            return m.find() ? Long.parseLong(m.group(1)) : b.getCurrent();
         }
 
         @Override
