@@ -172,8 +172,9 @@ public final class ClBenchmark {
             });
         }
         int cpuReps = Math.max(3, reps / 4);
-        // the CPU path needs more warm-up than the device: its SIMD kernels must be JIT-compiled first
-        double cpuSeconds = median(5, cpuReps, () -> {
+        // the CPU path needs more warm-up than the device: its SIMD kernels must be JIT-compiled (by C2)
+        // first, and five runs left them interpreted (add read 0.9 GB/s instead of tens)
+        double cpuSeconds = median(CPU_WARMUP_NANOS, cpuReps, () -> {
             try (Scope s = Scope.open()) {
                 long t0 = System.nanoTime();
                 cpu.apply(a, b);
@@ -185,6 +186,18 @@ public final class ClBenchmark {
         out.printf(Locale.ROOT, "%-22s %-22s %9.1f %-4s %9.1f %-4s %7.2fx%n", name, Arrays.toString(a.shape()),
                 devRate, unit.equals("GB/s") ? "GB/s" : "GF/s", cpuRate, unit.equals("GB/s") ? "GB/s" : "GF/s",
                 devRate / cpuRate);
+    }
+
+    /** How long the CPU path runs untimed before it is measured. */
+    private static final long CPU_WARMUP_NANOS = 2_000_000_000L;
+
+    /** Median of {@code reps} timings after untimed runs for at least {@code warmupNanos} (and at least 5 runs). */
+    private static double median(long warmupNanos, int reps, Supplier<Double> timed) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 5 || System.nanoTime() - start < warmupNanos; i++) {
+            timed.get();
+        }
+        return median(0, reps, timed);
     }
 
     /** Median of {@code reps} timings after {@code warmups} untimed runs (the first also builds the kernels). */
