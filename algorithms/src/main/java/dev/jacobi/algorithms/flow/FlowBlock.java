@@ -93,7 +93,7 @@ public final class FlowBlock extends Module {
     public BlockOutput forward(Tensor x, int[] labels) {
         checkSequence("FlowBlock.forward", x);
         Tensor y = permute(x);
-        Affine affine = affine(y, 0, null, new ArrayList<>(), labels);
+        Affine affine = affine(y, 0, null, new ArrayList<>(), labels, 1.0);
         // Shift right by one: token t is transformed by the outputs at t-1, token 0 by (0, 0).
         int b = x.size(0);
         int t = x.size(1);
@@ -110,8 +110,9 @@ public final class FlowBlock extends Module {
      * {@code [B, n, D]}, after a prefix whose keys and values per layer are {@code prefix} (null: none,
      * then {@code start} must be 0). Output row i is (a, b) of token {@code start + i + 1} — the shift
      * is the caller's. Adds this call's keys and values, one {K, V} per layer, to {@code newKv}.
+     * {@code temperature} divides the attention logits.
      */
-    Affine affine(Tensor yIn, int start, List<Tensor[]> prefix, List<Tensor[]> newKv, int[] labels) {
+    Affine affine(Tensor yIn, int start, List<Tensor[]> prefix, List<Tensor[]> newKv, int[] labels, double temperature) {
         int n = yIn.size(1);
         Tensor pos = permute(parameter("pos_embed").unsqueeze(0)).slice(1, start, start + n);
         Tensor h = projIn.forward(yIn).add(pos);
@@ -119,7 +120,7 @@ public final class FlowBlock extends Module {
             h = h.add(classEmbedding(yIn.size(0), labels));
         }
         for (int l = 0; l < layers.size(); l++) {
-            h = layers.get(l).forward(h, prefix == null ? null : prefix.get(l), newKv);
+            h = layers.get(l).forward(h, prefix == null ? null : prefix.get(l), newKv, temperature);
         }
         Tensor out = projOut.forward(h);
         int d = config.tokenSize();

@@ -45,9 +45,10 @@ final class FlowLayer extends Module {
     /**
      * The layer on {@code x} {@code [B, n, width]} whose tokens follow a prefix of cached keys and values
      * ({@code prefix} = {K, V} of {@code [B, heads, p, headDim]}, or null for none). Adds this call's
-     * keys and values {K, V} to {@code newKv} so that a caller can extend its cache.
+     * keys and values {K, V} to {@code newKv} so that a caller can extend its cache. Logits are divided
+     * by the attention temperature (1 except in the unconditional branch of guidance).
      */
-    Tensor forward(Tensor x, Tensor[] prefix, List<Tensor[]> newKv) {
+    Tensor forward(Tensor x, Tensor[] prefix, List<Tensor[]> newKv, double temperature) {
         int b = x.size(0);
         int n = x.size(1);
         int headDim = width / heads;
@@ -60,7 +61,7 @@ final class FlowLayer extends Module {
         Tensor values = prefix == null ? v : Tensor.concat(List.of(prefix[1], v), 2);
         // Causal with bottom-right alignment: query i sits at absolute position p + i, so it sees the
         // whole prefix and the tokens of this call up to itself.
-        AttentionOptions opts = AttentionOptions.causalMask().withScale(1.0 / Math.sqrt(headDim));
+        AttentionOptions opts = AttentionOptions.causalMask().withScale(1.0 / Math.sqrt(headDim) / temperature);
         Tensor attended = Attention.scaledDotProduct(q, keys, values, opts).permute(0, 2, 1, 3).reshape(b, n, width);
         Tensor h = x.add(proj.forward(attended));
         return h.add(mlp.forward(mlpNorm.forward(h)));

@@ -21,12 +21,22 @@ public final class FlowSampler {
     }
 
     /**
-     * Inverts block {@code block} of {@code model} on {@code z} {@code [B, T, D]} (the block's output).
+     * Inverts block {@code block} of {@code model} on {@code z} {@code [B, T, D]} (the block's output),
+     * without guidance.
      *
      * @param labels class labels {@code [B]} or null (see {@link FlowBlock#forward})
      * @throws IllegalArgumentException when {@code z} does not have the model's shape, or G does not divide T
      */
     public static BlockInverse inverse(TarFlow model, int block, Tensor z, BlockStrategy strategy, int[] labels) {
+        return inverse(model, block, z, strategy, labels, null);
+    }
+
+    /**
+     * {@link #inverse(TarFlow, int, Tensor, BlockStrategy, int[])} with classifier-free guidance (null: none);
+     * each pass then evaluates the transformer twice, once per branch, each branch with its own cache.
+     */
+    public static BlockInverse inverse(TarFlow model, int block, Tensor z, BlockStrategy strategy, int[] labels,
+                                       Guidance guidance) {
         if (block < 0 || block >= model.blocks().size()) {
             throw new IndexOutOfBoundsException("FlowSampler.inverse: block " + block + " of " + model.blocks().size());
         }
@@ -38,11 +48,12 @@ public final class FlowSampler {
                     + t + " tokens");
         }
         try (var g = Autograd.noGrad()) {
-            return solve(flow, block, z, strategy, labels);
+            return solve(flow, block, z, strategy, labels, guidance);
         }
     }
 
-    private static BlockInverse solve(FlowBlock flow, int blockIndex, Tensor z, BlockStrategy strategy, int[] labels) {
+    private static BlockInverse solve(FlowBlock flow, int blockIndex, Tensor z, BlockStrategy strategy, int[] labels,
+                                      Guidance guidance) {
         int b = z.size(0);
         int t = z.size(1);
         int d = z.size(2);
@@ -54,6 +65,8 @@ public final class FlowSampler {
         int passes = sequential ? 1 : strategy.maxIterations();
         boolean clamp = !sequential && strategy.clamp();
         List<Tensor[]> cache = null;
+        List<Tensor[]> unconditionalCache = null;
+        int evaluationsPerPass = guidance == null ? 1 : 2;
         List<ModuleReport> reports = new ArrayList<>();
         for (int lo = 1; lo < t; lo += size) {
             int hi = Math.min(lo + size, t); // unknown tokens [lo, hi), fed by inputs [lo - 1, hi - 1)
@@ -61,10 +74,19 @@ public final class FlowSampler {
             Tensor previous = rows.copy();
             Tensor known = target.slice(1, lo, hi);
             List<Tensor[]> lastKv = null;
+            List<Tensor[]> lastUnconditionalKv = null;
             List<Double> residuals = new ArrayList<>();
             for (int pass = 0; pass < passes; pass++) {
                 List<Tensor[]> kv = new ArrayList<>();
-                FlowBlock.Affine affine = flow.affine(y.slice(1, lo - 1, hi - 1), lo - 1, cache, kv, labels);
+                Tensor inputs = y.slice(1, lo - 1, hi - 1);
+                FlowBlock.Affine affine = flow.affine(inputs, lo - 1, cache, kv, labels, 1.0);
+                if (guidance != null) {
+                    List<Tensor[]> unconditionalKv = new ArrayList<>();
+                    FlowBlock.Affine unconditional = flow.affine(inputs, lo - 1, unconditionalCache, unconditionalKv, null,
+                            guidance.temperature());
+                    affine = guide(affine, unconditional, guidance, lo - 1, t);
+                    lastUnconditionalKv = unconditionalKv;
+                }
                 Tensor update = known.mul(affine.logScale().exp()).add(affine.shift());
                 if (clamp) {
                     update = update.clamp(-BlockStrategy.CLAMP, BlockStrategy.CLAMP);
@@ -80,10 +102,25 @@ public final class FlowSampler {
                 previous = update;
             }
             cache = extend(cache, lastKv);
+            if (guidance != null) {
+                unconditionalCache = extend(unconditionalCache, lastUnconditionalKv);
+            }
             double[] r = residuals.stream().mapToDouble(Double::doubleValue).toArray();
-            reports.add(new ModuleReport(lo, hi - lo, r.length, r.length, r));
+            reports.add(new ModuleReport(lo, hi - lo, r.length, evaluationsPerPass * r.length, r));
         }
         return new BlockInverse(flow.permute(y), new BlockReport(blockIndex, strategy, reports));
+    }
+
+    /** {@code c + w_i (c − u)} for a and b, row i of the inputs being token {@code first + i}. */
+    private static FlowBlock.Affine guide(FlowBlock.Affine c, FlowBlock.Affine u, Guidance guidance, int first, int tokens) {
+        int n = c.logScale().size(1);
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = guidance.weightAt(first + i, tokens);
+        }
+        Tensor weights = Tensor.of(w, 1, n, 1).to(c.logScale().dtype());
+        return new FlowBlock.Affine(c.logScale().add(c.logScale().sub(u.logScale()).mul(weights)),
+                c.shift().add(c.shift().sub(u.shift()).mul(weights)));
     }
 
     /** The cache after a module: per layer, the prefix's keys and values followed by the module's last pass. */
@@ -108,6 +145,11 @@ public final class FlowSampler {
      * @throws IllegalArgumentException when there is not one strategy per block
      */
     public static SampleResult sample(TarFlow model, Tensor z, List<BlockStrategy> strategies, int[] labels) {
+        return sample(model, z, strategies, labels, null);
+    }
+
+    /** {@link #sample(TarFlow, Tensor, List, int[])} with classifier-free guidance in every block (null: none). */
+    public static SampleResult sample(TarFlow model, Tensor z, List<BlockStrategy> strategies, int[] labels, Guidance guidance) {
         int k = model.blocks().size();
         if (strategies.size() != k) {
             throw new IllegalArgumentException("FlowSampler.sample: " + strategies.size() + " strategies for " + k + " blocks");
@@ -115,7 +157,7 @@ public final class FlowSampler {
         Tensor x = z;
         List<BlockReport> reports = new ArrayList<>();
         for (int r = 0; r < k; r++) {
-            BlockInverse inv = inverse(model, k - 1 - r, x, strategies.get(r), labels);
+            BlockInverse inv = inverse(model, k - 1 - r, x, strategies.get(r), labels, guidance);
             x = inv.x();
             reports.add(inv.report());
         }

@@ -6,7 +6,7 @@ package dev.jacobi.algorithms.flow;
  * @param firstToken         the first unknown token of the module (in the block's permuted order)
  * @param tokens             how many unknown tokens it covers
  * @param iterations         Jacobi passes run (1 per token when sequential)
- * @param networkEvaluations transformer passes over the module's inputs (one per iteration)
+ * @param networkEvaluations transformer passes over the module's inputs (one per iteration, two with guidance)
  * @param residuals          δ after each pass: {@code ‖y^(m+1) − y^(m)‖_F / (B·D)} over the module
  */
 public record ModuleReport(int firstToken, int tokens, int iterations, int networkEvaluations, double[] residuals) {

@@ -11,7 +11,8 @@
  * <p>Entry points: {@link dev.jacobi.algorithms.flow.TarFlow} ({@code create}, {@code forward}, {@code loss},
  * {@code bitsPerDim}), {@link dev.jacobi.algorithms.flow.Patches}, {@link dev.jacobi.algorithms.flow.FlowSampler}
  * ({@code inverse} of one block, {@code sample} of the model) with
- * {@link dev.jacobi.algorithms.flow.BlockStrategy} and the reports
+ * {@link dev.jacobi.algorithms.flow.BlockStrategy}, optional {@link dev.jacobi.algorithms.flow.Guidance}
+ * (classifier-free, annealed), and the reports
  * {@link dev.jacobi.algorithms.flow.BlockReport} / {@link dev.jacobi.algorithms.flow.ModuleReport}.
  *
  * <p>Parameter names follow the reference PyTorch state dict (apple/ml-tarflow {@code transformer_flow.py}):
