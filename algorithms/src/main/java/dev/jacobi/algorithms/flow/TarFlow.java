@@ -4,6 +4,7 @@ import dev.jacobi.nn.Module;
 import dev.jacobi.nn.ModuleList;
 import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.autograd.Autograd;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +89,31 @@ public final class TarFlow extends Module {
      */
     public static double bitsPerDim(FlowOutput output) {
         return (loss(output).item() + 0.5 * Math.log(2 * Math.PI)) / Math.log(2);
+    }
+
+    /**
+     * Tweedie denoising of noise-augmented samples (TarFlow §2.4): {@code x̂ = x̃ + m σ² ∇_x log p(x̃)},
+     * with the gradient of each sample's own log-likelihood under the model ({@code m = 1} is the
+     * theoretical optimum for Gaussian noise of std σ; the reference's step on its mean loss is the same
+     * update). Works on patch sequences: patchify only permutes pixels, so the update commutes with it.
+     *
+     * @param sequence noisy samples {@code [B, T, D]}
+     * @param labels   class labels {@code [B]} or null
+     * @param noiseStd σ, the std of the training noise
+     * @param step     m
+     * @return the denoised sequence, detached
+     */
+    public Tensor denoise(Tensor sequence, int[] labels, double noiseStd, double step) {
+        Tensor x = sequence.detach().copy().requiresGrad(true);
+        Tensor gradient;
+        try (var g = Autograd.enableGrad()) {
+            FlowOutput out = forward(x, labels);
+            // log p(x) per sample up to a constant: −½ Σ z² + log|det ∂z/∂x|; summed over the batch,
+            // whose samples do not interact, so each sample gets its own gradient.
+            Tensor logLikelihood = out.totalLogDet().sub(out.z().square().sum(1, 2).mul(0.5)).sum();
+            gradient = Autograd.grad(logLikelihood, List.of(x)).get(0);
+        }
+        return sequence.detach().add(gradient.mul(step * noiseStd * noiseStd)).detach();
     }
 
     /**

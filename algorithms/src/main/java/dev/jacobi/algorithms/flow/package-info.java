@@ -8,7 +8,7 @@
  * arXiv 2505.12849): the block inverse as a fixed point solved by Jacobi passes over contiguous modules
  * of tokens, modules in Gauss–Seidel order.
  *
- * <p>Entry points: {@link dev.jacobi.algorithms.flow.TarFlow} ({@code create}, {@code forward}, {@code loss},
+ * <p>Entry points: {@link dev.jacobi.algorithms.flow.TarFlow} ({@code create}, {@code forward}, {@code loss}, {@code denoise},
  * {@code bitsPerDim}), {@link dev.jacobi.algorithms.flow.Patches}, {@link dev.jacobi.algorithms.flow.FlowSampler}
  * ({@code inverse} of one block, {@code sample} of the model) with
  * {@link dev.jacobi.algorithms.flow.BlockStrategy}, optional {@link dev.jacobi.algorithms.flow.Guidance}

@@ -216,6 +216,33 @@ class TarFlowProperties {
     }
 
     @Test
+    void denoisingAGaussianModelShrinksByOneMinusSigmaSquaredOverVariance() {
+        qt().withExamples(10).forAll(longs().all(), integers().between(1, 20), integers().between(1, 10)).checkAssert((seed, sTenths, sigmaTenths) -> {
+            double s = sTenths / 10.0 + 0.2;
+            double sigma = sigmaTenths / 20.0;
+            Generator gen = Generator.seeded(seed);
+            TarFlow model = TarFlow.create(new TarFlowConfig(1, 4, 2, 32, 1, 1, 16, 4, 0, DType.FLOAT64), gen);
+            // Zero head weight, bias a = log s, b = 0: tokens 1.. are N(0, s²), token 0 (never scaled, the
+            // shift) N(0, 1); Tweedie with m = 1 maps x to x (1 − σ²/variance).
+            try (var g = Autograd.noGrad()) {
+                double[] bias = new double[8];
+                java.util.Arrays.fill(bias, 0, 4, Math.log(s));
+                model.stateDict().get("blocks.0.proj_out.bias").copyFrom(Tensor.of(bias, 8));
+            }
+            Tensor x = Tensor.randn(gen, DType.FLOAT64, 2, 4, 4);
+            Tensor denoised = model.denoise(x, null, sigma, 1.0);
+            double[] expect = x.toDoubleArray();
+            for (int i = 0; i < expect.length; i++) {
+                boolean firstToken = (i / 4) % 4 == 0;
+                expect[i] *= 1 - sigma * sigma / (firstToken ? 1 : s * s);
+            }
+            // A gradient through exp(−a) and sums in float64: 1e-12.
+            assertThat(TinyFlows.maxAbsDiff(denoised, Tensor.of(expect, 2, 4, 4))).isLessThan(1e-12);
+            assertThat(model.parameters()).allSatisfy(p -> assertThat(p.grad()).isNull());
+        });
+    }
+
+    @Test
     void wrongShapesNameTheExpectedSequence() {
         TarFlow model = TinyFlows.model(4, 2, DType.FLOAT32, Generator.seeded(1));
         assertThatThrownBy(() -> model.forward(Tensor.zeros(DType.FLOAT32, 2, 5, 4), null))
