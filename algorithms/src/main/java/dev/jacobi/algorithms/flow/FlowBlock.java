@@ -3,6 +3,7 @@ package dev.jacobi.algorithms.flow;
 import dev.jacobi.nn.Module;
 import dev.jacobi.nn.ModuleList;
 import dev.jacobi.nn.layers.Linear;
+import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
@@ -66,6 +67,11 @@ public final class FlowBlock extends Module {
         return Tensor.of(v, t, t);
     }
 
+    /** An empty cache of this block's keys and values for a batch of {@code batch}. */
+    PrefixCache newCache(int batch, DType dtype) {
+        return new PrefixCache(layers.size(), batch, config.heads(), config.tokens(), config.headDim(), dtype);
+    }
+
     /** The model configuration this block belongs to. */
     public TarFlowConfig config() {
         return config;
@@ -93,7 +99,7 @@ public final class FlowBlock extends Module {
     public BlockOutput forward(Tensor x, int[] labels) {
         checkSequence("FlowBlock.forward", x);
         Tensor y = permute(x);
-        Affine affine = affine(y, 0, null, new ArrayList<>(), labels, 1.0);
+        Affine affine = affine(y, null, labels, 1.0);
         // Shift right by one: token t is transformed by the outputs at t-1, token 0 by (0, 0).
         int b = x.size(0);
         int t = x.size(1);
@@ -106,13 +112,13 @@ public final class FlowBlock extends Module {
     }
 
     /**
-     * The transformer on tokens {@code start .. start+n-1} of a permuted sequence, {@code yIn}
-     * {@code [B, n, D]}, after a prefix whose keys and values per layer are {@code prefix} (null: none,
-     * then {@code start} must be 0). Output row i is (a, b) of token {@code start + i + 1} — the shift
-     * is the caller's. Adds this call's keys and values, one {K, V} per layer, to {@code newKv}.
+     * The transformer on the tokens {@code yIn} {@code [B, n, D]} of a permuted sequence that follow the
+     * finished prefix of {@code cache} (null: none, the tokens start at 0), staging their keys and values
+     * there. Output row i is (a, b) of the token after input i — the shift is the caller's.
      * {@code temperature} divides the attention logits.
      */
-    Affine affine(Tensor yIn, int start, List<Tensor[]> prefix, List<Tensor[]> newKv, int[] labels, double temperature) {
+    Affine affine(Tensor yIn, PrefixCache cache, int[] labels, double temperature) {
+        int start = cache == null ? 0 : cache.length();
         int n = yIn.size(1);
         Tensor pos = permute(parameter("pos_embed").unsqueeze(0)).slice(1, start, start + n);
         Tensor h = projIn.forward(yIn).add(pos);
@@ -120,7 +126,7 @@ public final class FlowBlock extends Module {
             h = h.add(classEmbedding(yIn.size(0), labels));
         }
         for (int l = 0; l < layers.size(); l++) {
-            h = layers.get(l).forward(h, prefix == null ? null : prefix.get(l), newKv, temperature);
+            h = layers.get(l).forward(h, cache, l, temperature);
         }
         Tensor out = projOut.forward(h);
         int d = config.tokenSize();

@@ -10,8 +10,6 @@ import dev.jacobi.nn.layers.Linear;
 import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Tensor;
 
-import java.util.List;
-
 /**
  * One pre-LN transformer layer of a flow block, laid out as the reference's {@code AttentionBlock}:
  * {@code attention.norm}, {@code attention.qkv} (queries, keys, values of all heads, in that order),
@@ -43,12 +41,12 @@ final class FlowLayer extends Module {
     }
 
     /**
-     * The layer on {@code x} {@code [B, n, width]} whose tokens follow a prefix of cached keys and values
-     * ({@code prefix} = {K, V} of {@code [B, heads, p, headDim]}, or null for none). Adds this call's
-     * keys and values {K, V} to {@code newKv} so that a caller can extend its cache. Logits are divided
+     * The layer on {@code x} {@code [B, n, width]} whose tokens follow the finished prefix of
+     * {@code cache} (null: no prefix), where this call stages its keys and values as layer {@code index}.
+     * Logits are divided
      * by the attention temperature (1 except in the unconditional branch of guidance).
      */
-    Tensor forward(Tensor x, Tensor[] prefix, List<Tensor[]> newKv, double temperature) {
+    Tensor forward(Tensor x, PrefixCache cache, int index, double temperature) {
         int b = x.size(0);
         int n = x.size(1);
         int headDim = width / heads;
@@ -56,13 +54,11 @@ final class FlowLayer extends Module {
         Tensor q = packed.slice(1, 0, heads);
         Tensor k = packed.slice(1, heads, 2 * heads);
         Tensor v = packed.slice(1, 2 * heads, 3 * heads);
-        newKv.add(new Tensor[] {k, v});
-        Tensor keys = prefix == null ? k : Tensor.concat(List.of(prefix[0], k), 2);
-        Tensor values = prefix == null ? v : Tensor.concat(List.of(prefix[1], v), 2);
+        Tensor[] kv = cache == null ? new Tensor[] {k, v} : cache.stage(index, k, v);
         // Causal with bottom-right alignment: query i sits at absolute position p + i, so it sees the
         // whole prefix and the tokens of this call up to itself.
         AttentionOptions opts = AttentionOptions.causalMask().withScale(1.0 / Math.sqrt(headDim) / temperature);
-        Tensor attended = Attention.scaledDotProduct(q, keys, values, opts).permute(0, 2, 1, 3).reshape(b, n, width);
+        Tensor attended = Attention.scaledDotProduct(q, kv[0], kv[1], opts).permute(0, 2, 1, 3).reshape(b, n, width);
         Tensor h = x.add(proj.forward(attended));
         return h.add(mlp.forward(mlpNorm.forward(h)));
     }

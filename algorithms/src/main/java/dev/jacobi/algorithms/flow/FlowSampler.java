@@ -64,8 +64,8 @@ public final class FlowSampler {
         int size = sequential ? 1 : t / strategy.modules();
         int passes = sequential ? 1 : strategy.maxIterations();
         boolean clamp = !sequential && strategy.clamp();
-        List<Tensor[]> cache = null;
-        List<Tensor[]> unconditionalCache = null;
+        PrefixCache cache = flow.newCache(b, z.dtype());
+        PrefixCache unconditionalCache = guidance == null ? null : flow.newCache(b, z.dtype());
         int evaluationsPerPass = guidance == null ? 1 : 2;
         List<ModuleReport> reports = new ArrayList<>();
         for (int lo = 1; lo < t; lo += size) {
@@ -73,26 +73,19 @@ public final class FlowSampler {
             Tensor rows = y.slice(1, lo, hi);
             Tensor previous = rows.copy();
             Tensor known = target.slice(1, lo, hi);
-            List<Tensor[]> lastKv = null;
-            List<Tensor[]> lastUnconditionalKv = null;
             List<Double> residuals = new ArrayList<>();
             for (int pass = 0; pass < passes; pass++) {
-                List<Tensor[]> kv = new ArrayList<>();
                 Tensor inputs = y.slice(1, lo - 1, hi - 1);
-                FlowBlock.Affine affine = flow.affine(inputs, lo - 1, cache, kv, labels, 1.0);
+                FlowBlock.Affine affine = flow.affine(inputs, cache, labels, 1.0);
                 if (guidance != null) {
-                    List<Tensor[]> unconditionalKv = new ArrayList<>();
-                    FlowBlock.Affine unconditional = flow.affine(inputs, lo - 1, unconditionalCache, unconditionalKv, null,
-                            guidance.temperature());
+                    FlowBlock.Affine unconditional = flow.affine(inputs, unconditionalCache, null, guidance.temperature());
                     affine = guide(affine, unconditional, guidance, lo - 1, t);
-                    lastUnconditionalKv = unconditionalKv;
                 }
                 Tensor update = known.mul(affine.logScale().exp()).add(affine.shift());
                 if (clamp) {
                     update = update.clamp(-BlockStrategy.CLAMP, BlockStrategy.CLAMP);
                 }
                 rows.copyFrom(update);
-                lastKv = kv;
                 // δ as the reference: Frobenius norm over the module divided by B·D, not by the token count.
                 double delta = Math.sqrt(update.sub(previous).square().sum().item()) / ((double) b * d);
                 residuals.add(delta);
@@ -101,9 +94,10 @@ public final class FlowSampler {
                 }
                 previous = update;
             }
-            cache = extend(cache, lastKv);
+            // The cache keeps the keys and values of the module's last pass, as the reference.
+            cache.commit(hi - lo);
             if (guidance != null) {
-                unconditionalCache = extend(unconditionalCache, lastUnconditionalKv);
+                unconditionalCache.commit(hi - lo);
             }
             double[] r = residuals.stream().mapToDouble(Double::doubleValue).toArray();
             reports.add(new ModuleReport(lo, hi - lo, r.length, evaluationsPerPass * r.length, r));
@@ -121,20 +115,6 @@ public final class FlowSampler {
         Tensor weights = Tensor.of(w, 1, n, 1).to(c.logScale().dtype());
         return new FlowBlock.Affine(c.logScale().add(c.logScale().sub(u.logScale()).mul(weights)),
                 c.shift().add(c.shift().sub(u.shift()).mul(weights)));
-    }
-
-    /** The cache after a module: per layer, the prefix's keys and values followed by the module's last pass. */
-    private static List<Tensor[]> extend(List<Tensor[]> cache, List<Tensor[]> added) {
-        if (cache == null) {
-            return added;
-        }
-        List<Tensor[]> out = new ArrayList<>();
-        for (int l = 0; l < cache.size(); l++) {
-            out.add(new Tensor[] {
-                Tensor.concat(List.of(cache.get(l)[0], added.get(l)[0]), 2),
-                Tensor.concat(List.of(cache.get(l)[1], added.get(l)[1]), 2)});
-        }
-        return out;
     }
 
     /**

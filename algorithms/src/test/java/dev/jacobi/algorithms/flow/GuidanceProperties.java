@@ -6,7 +6,6 @@ import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.autograd.Autograd;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,8 +40,8 @@ class GuidanceProperties {
         int t = z.size(1);
         Tensor y = zp.slice(1, 0, 1);
         for (int i = 1; i < t; i++) {
-            FlowBlock.Affine c = flow.affine(y, 0, null, new ArrayList<>(), labels, 1.0);
-            FlowBlock.Affine u = flow.affine(y, 0, null, new ArrayList<>(), null, guidance.temperature());
+            FlowBlock.Affine c = flow.affine(y, null, labels, 1.0);
+            FlowBlock.Affine u = flow.affine(y, null, null, guidance.temperature());
             double w = guidance.weightAt(i - 1, t);
             Tensor ac = c.logScale().slice(1, i - 1, i);
             Tensor bc = c.shift().slice(1, i - 1, i);
