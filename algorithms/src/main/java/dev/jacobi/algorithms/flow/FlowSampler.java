@@ -1,5 +1,6 @@
 package dev.jacobi.algorithms.flow;
 
+import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.autograd.Autograd;
 
@@ -25,7 +26,7 @@ public final class FlowSampler {
      * without guidance.
      *
      * @param labels class labels {@code [B]} or null (see {@link FlowBlock#forward})
-     * @throws IllegalArgumentException when {@code z} does not have the model's shape, or G does not divide T
+     * @throws IllegalArgumentException when {@code z} does not have the model's shape or dtype, or G does not divide T
      */
     public static BlockInverse inverse(TarFlow model, int block, Tensor z, BlockStrategy strategy, int[] labels) {
         return inverse(model, block, z, strategy, labels, null);
@@ -42,6 +43,11 @@ public final class FlowSampler {
         }
         FlowBlock flow = model.blocks().get(block);
         flow.checkSequence("FlowSampler.inverse", z);
+        DType modelType = flow.parameters().getFirst().dtype();
+        if (z.dtype() != modelType) {
+            // The cached keys and values take z's dtype; attention needs them to match the model's.
+            throw new IllegalArgumentException("FlowSampler.inverse: z is " + z.dtype() + " but the model is " + modelType);
+        }
         int t = z.size(1);
         if (!strategy.isSequential() && t % strategy.modules() != 0) {
             throw new IllegalArgumentException("FlowSampler.inverse: " + strategy.modules() + " modules do not divide "

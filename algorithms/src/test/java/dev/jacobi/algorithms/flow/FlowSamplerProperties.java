@@ -175,6 +175,8 @@ class FlowSamplerProperties {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("FlowSampler.inverse: 2 modules do not divide 9 tokens");
         assertThatThrownBy(() -> FlowSampler.sample(model, z, List.of(BlockStrategy.sequential()), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("FlowSampler.sample: 1 strategies for 2 blocks");
+        assertThatThrownBy(() -> FlowSampler.inverse(model, 0, z.to(DType.FLOAT32), BlockStrategy.sequential(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("FlowSampler.inverse: z is float32 but the model is float64");
         assertThatThrownBy(() -> BlockStrategy.jacobi(0, 0, InitialGuess.Z)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("BlockStrategy:");
     }
