@@ -3,4 +3,5 @@ module dev.jacobi.algorithms {
     requires transitive dev.jacobi.nn;
 
     // Packages are exported as the issues that fill them land.
+    exports dev.jacobi.algorithms.flow;
 }
