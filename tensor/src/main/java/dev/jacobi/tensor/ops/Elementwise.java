@@ -228,6 +228,10 @@ public final class Elementwise {
         long elem = dst.dtype().byteSize();
         boolean complexDst = dst.dtype().isComplex();
         boolean sameFloat = sameType && dst.dtype() == DType.FLOAT32;
+        if (sameFloat && TransposedCopy.applies(src, dst)) {
+            TransposedCopy.copy(src, dst);
+            return;
+        }
         Loops.forEachRow(shape, strides, offsets, true, (n, base, step) -> {
             if (sameType && step[0] == 1 && step[1] == 1) {
                 MemorySegment.copy(ms, base[1] * elem, md, base[0] * elem, n * elem);
