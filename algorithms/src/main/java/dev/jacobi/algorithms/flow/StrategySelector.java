@@ -80,9 +80,16 @@ public final class StrategySelector {
         return options.toughFactor() * 100.0 / blocks;
     }
 
+    /** {@link #automatic(TarFlow, Tensor, Options)} with {@link Options#defaults()}. */
+    public static List<BlockStrategy> automatic(TarFlow model, Tensor data) {
+        return automatic(model, data, Options.defaults());
+    }
+
     /**
      * Measures {@code data} {@code [N, T, D]} (see {@link ConvergenceMetrics#measure}) and chooses with
      * {@code options}; the strategies are in sampling order.
+     *
+     * @throws IllegalArgumentException as {@link ConvergenceMetrics#measure}
      */
     public static List<BlockStrategy> automatic(TarFlow model, Tensor data, Options options) {
         return choose(ConvergenceMetrics.measure(model, data), model.config().tokens(), options);

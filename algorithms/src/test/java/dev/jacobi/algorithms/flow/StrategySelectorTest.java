@@ -61,6 +61,15 @@ class StrategySelectorTest {
     }
 
     @Test
+    void automaticWithDefaultsIsChooseOfTheMeasuredMetrics() {
+        Generator gen = Generator.seeded(11);
+        TarFlow model = TinyFlows.model(8, 3, DType.FLOAT32, gen);
+        Tensor data = ConvergenceMetricsProperties.data(model, 4, gen);
+        assertThat(StrategySelector.automatic(model, data)).isEqualTo(StrategySelector.choose(
+                ConvergenceMetrics.measure(model, data), model.config().tokens(), StrategySelector.Options.defaults()));
+    }
+
+    @Test
     void handSetListsAreInSamplingOrder() {
         // The reference's Img64cond lists, cut to 4 blocks: G = [8, 1, 1, 0], J = [2, 15, 15, 1], guess = [1, 0, 0, 1].
         List<BlockStrategy> s = StrategySelector.fromLists(new int[] {8, 1, 1, 0}, new int[] {2, 15, 15, 1}, new int[] {1, 0, 0, 1}, 0);
