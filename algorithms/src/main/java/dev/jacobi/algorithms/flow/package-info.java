@@ -14,6 +14,9 @@
  * {@link dev.jacobi.algorithms.flow.BlockStrategy}, optional {@link dev.jacobi.algorithms.flow.Guidance}
  * (classifier-free, annealed), and the reports
  * {@link dev.jacobi.algorithms.flow.BlockReport} / {@link dev.jacobi.algorithms.flow.ModuleReport}.
+ * The per-block strategy can be derived from data: {@link dev.jacobi.algorithms.flow.ConvergenceMetrics}
+ * (the paper's CRM and IGM) and {@link dev.jacobi.algorithms.flow.StrategySelector} ({@code automatic},
+ * {@code choose}, and {@code fromLists} for the reference's hand-set lists).
  *
  * <p>Parameter names follow the reference PyTorch state dict (apple/ml-tarflow {@code transformer_flow.py}):
  * {@code blocks.<k>.proj_in}, {@code .pos_embed}, {@code .class_embed}, {@code .attn_blocks.<l>.attention.norm},
