@@ -16,8 +16,20 @@ import java.util.List;
  * one before it) after the keys and values cached from the finished modules. Because of the one-token
  * shift, m passes make the first m tokens of a module exact, so {@code J ≥ s} passes reproduce the
  * sequential inverse. The sequential inverse is the special case {@code s = 1}, one pass, no clamp.
+ *
+ * <p><b>Divergence.</b> A Jacobi solve whose update overflows (NaN or ±Inf before the clamp) or whose
+ * residual grows for {@link #DIVERGENCE_PASSES} consecutive passes of a module is abandoned, and the
+ * block is inverted sequentially instead; its {@link BlockReport#fallback()} says why and counts the
+ * abandoned passes.
  */
 public final class FlowSampler {
+    /**
+     * A module whose residual δ grows this many passes in a row makes its block fall back to the
+     * sequential inverse. One or two rises happen on tame blocks (the first passes fix the tokens whose
+     * inputs were furthest off), a steady rise means the map expands.
+     */
+    public static final int DIVERGENCE_PASSES = 3;
+
     private FlowSampler() {
     }
 
@@ -54,12 +66,20 @@ public final class FlowSampler {
                     + t + " tokens");
         }
         try (var g = Autograd.noGrad()) {
-            return solve(flow, block, z, strategy, labels, guidance);
+            Solve jacobi = solve(flow, z, strategy, labels, guidance);
+            if (jacobi.fallback == null) {
+                return new BlockInverse(jacobi.x, new BlockReport(block, strategy, jacobi.modules));
+            }
+            Solve exact = solve(flow, z, BlockStrategy.sequential(), labels, guidance);
+            return new BlockInverse(exact.x, new BlockReport(block, strategy, exact.modules, jacobi.fallback));
         }
     }
 
-    private static BlockInverse solve(FlowBlock flow, int blockIndex, Tensor z, BlockStrategy strategy, int[] labels,
-                                      Guidance guidance) {
+    /** A finished solve (x, modules) or an abandoned one (fallback set, x null). */
+    private record Solve(Tensor x, List<ModuleReport> modules, Fallback fallback) {
+    }
+
+    private static Solve solve(FlowBlock flow, Tensor z, BlockStrategy strategy, int[] labels, Guidance guidance) {
         int b = z.size(0);
         int t = z.size(1);
         int d = z.size(2);
@@ -80,6 +100,8 @@ public final class FlowSampler {
             Tensor previous = rows.copy();
             Tensor known = target.slice(1, lo, hi);
             List<Double> residuals = new ArrayList<>();
+            Fallback.Reason failure = null;
+            int rises = 0;
             for (int pass = 0; pass < passes; pass++) {
                 Tensor inputs = y.slice(1, lo - 1, hi - 1);
                 FlowBlock.Affine affine = flow.affine(inputs, cache, labels, 1.0);
@@ -88,13 +110,28 @@ public final class FlowSampler {
                     affine = guide(affine, unconditional, guidance, lo - 1, t);
                 }
                 Tensor update = known.mul(affine.logScale().exp()).add(affine.shift());
+                // Checked before the clamp, which would turn ±Inf into ±3 and hide the overflow. A sum is
+                // NaN or ±Inf exactly when a term is (or the terms are ~1e308, an overflow all the same).
+                if (!sequential && !Double.isFinite(update.sum().item())) {
+                    failure = Fallback.Reason.NON_FINITE;
+                }
                 if (clamp) {
                     update = update.clamp(-BlockStrategy.CLAMP, BlockStrategy.CLAMP);
                 }
                 rows.copyFrom(update);
                 // δ as the reference: Frobenius norm over the module divided by B·D, not by the token count.
                 double delta = Math.sqrt(update.sub(previous).square().sum().item()) / ((double) b * d);
+                if (!sequential && failure == null && !residuals.isEmpty()) {
+                    rises = delta > residuals.getLast() ? rises + 1 : 0;
+                    if (rises >= DIVERGENCE_PASSES) {
+                        failure = Fallback.Reason.GROWING_RESIDUAL;
+                    }
+                }
                 residuals.add(delta);
+                if (failure != null) {
+                    reports.add(moduleReport(lo, hi - lo, evaluationsPerPass, residuals));
+                    return new Solve(null, reports, new Fallback(failure, lo, pass, reports));
+                }
                 if (delta < strategy.tolerance()) {
                     break;
                 }
@@ -105,10 +142,14 @@ public final class FlowSampler {
             if (guidance != null) {
                 unconditionalCache.commit(hi - lo);
             }
-            double[] r = residuals.stream().mapToDouble(Double::doubleValue).toArray();
-            reports.add(new ModuleReport(lo, hi - lo, r.length, evaluationsPerPass * r.length, r));
+            reports.add(moduleReport(lo, hi - lo, evaluationsPerPass, residuals));
         }
-        return new BlockInverse(flow.permute(y), new BlockReport(blockIndex, strategy, reports));
+        return new Solve(flow.permute(y), reports, null);
+    }
+
+    private static ModuleReport moduleReport(int first, int tokens, int evaluationsPerPass, List<Double> residuals) {
+        double[] r = residuals.stream().mapToDouble(Double::doubleValue).toArray();
+        return new ModuleReport(first, tokens, r.length, evaluationsPerPass * r.length, r);
     }
 
     /** {@code c + w_i (c − u)} for a and b, row i of the inputs being token {@code first + i}. */
