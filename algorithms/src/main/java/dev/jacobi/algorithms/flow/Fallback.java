@@ -19,7 +19,10 @@ public record Fallback(Reason reason, int firstToken, int pass, List<ModuleRepor
 
     /** What made the sampler give up on the Jacobi passes of a block. */
     public enum Reason {
-        /** An update (before the clamp, which would hide an overflow) held NaN or ±Inf. */
+        /**
+         * An update (before the clamp, which would hide an overflow) held NaN or ±Inf, or its residual
+         * δ did (the iterates so far apart that the squares overflow).
+         */
         NON_FINITE,
         /**
          * The residual δ grew for {@link FlowSampler#DIVERGENCE_PASSES} consecutive passes of one

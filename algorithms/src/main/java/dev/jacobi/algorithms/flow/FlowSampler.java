@@ -121,6 +121,9 @@ public final class FlowSampler {
                 rows.copyFrom(update);
                 // δ as the reference: Frobenius norm over the module divided by B·D, not by the token count.
                 double delta = Math.sqrt(update.sub(previous).square().sum().item()) / ((double) b * d);
+                if (!sequential && failure == null && !Double.isFinite(delta)) {
+                    failure = Fallback.Reason.NON_FINITE; // finite iterates ~1e154 apart: overflow all the same
+                }
                 if (!sequential && failure == null && !residuals.isEmpty()) {
                     rises = delta > residuals.getLast() ? rises + 1 : 0;
                     if (rises >= DIVERGENCE_PASSES) {

@@ -13,7 +13,10 @@
  * ({@code inverse} of one block, {@code sample} of the model) with
  * {@link dev.jacobi.algorithms.flow.BlockStrategy}, optional {@link dev.jacobi.algorithms.flow.Guidance}
  * (classifier-free, annealed), and the reports
- * {@link dev.jacobi.algorithms.flow.BlockReport} / {@link dev.jacobi.algorithms.flow.ModuleReport}.
+ * {@link dev.jacobi.algorithms.flow.BlockReport} / {@link dev.jacobi.algorithms.flow.ModuleReport} (a block whose
+ * Jacobi passes overflow or diverge falls back to the sequential inverse: {@link dev.jacobi.algorithms.flow.Fallback}).
+ * Training: {@link dev.jacobi.algorithms.flow.TarFlowTraining} (noise augmentation, label drop, AdamW with a
+ * cosine schedule, on the 8x8 digits or any images in [0, 1]).
  * The per-block strategy can be derived from data: {@link dev.jacobi.algorithms.flow.ConvergenceMetrics}
  * (the paper's CRM and IGM) and {@link dev.jacobi.algorithms.flow.StrategySelector} ({@code automatic},
  * {@code choose}, and {@code fromLists} for the reference's hand-set lists).

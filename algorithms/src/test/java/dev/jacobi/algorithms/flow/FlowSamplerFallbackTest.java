@@ -15,8 +15,9 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
- * Divergence detection: a block whose Jacobi passes overflow falls back to the sequential inverse,
- * returns exactly its sample and reports both attempts; a tame block never falls back.
+ * Divergence detection: a block whose Jacobi passes overflow, or whose residual grows pass after
+ * pass, falls back to the sequential inverse, returns exactly its sample and reports both attempts; a
+ * tame block never falls back.
  */
 class FlowSamplerFallbackTest {
 
@@ -28,14 +29,19 @@ class FlowSamplerFallbackTest {
      */
     private static TarFlow steepModel(Generator gen) {
         TarFlow model = TinyFlows.model(8, 1, DType.FLOAT64, gen);
+        setHead(model, 1.0, gen);
+        return model;
+    }
+
+    /** Redraws the output heads with std {@code std}. */
+    private static void setHead(TarFlow model, double std, Generator gen) {
         try (var g = Autograd.noGrad()) {
             for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
                 if (e.getKey().endsWith("proj_out.weight")) {
-                    e.getValue().copyFrom(gen.normal(DType.FLOAT64, 0, 1.0, e.getValue().shape()));
+                    e.getValue().copyFrom(gen.normal(DType.FLOAT64, 0, std, e.getValue().shape()));
                 }
             }
         }
-        return model;
     }
 
     @Test
@@ -68,6 +74,36 @@ class FlowSamplerFallbackTest {
             assertThat(report.networkEvaluations()).isEqualTo(fallback.networkEvaluations() + 15);
             assertThat(fallback.networkEvaluations()).isPositive();
         });
+    }
+
+    @Test
+    void aResidualGrowingPassAfterPassFallsBackBeforeItOverflows() {
+        // A fixed rig (seed 3, head std 0.15, clamp off) whose Jacobi residuals were seen to run
+        // 2.9, 3.7, 101, 9e38: three rises in a row while every iterate is still finite.
+        Generator gen = Generator.seeded(3);
+        TarFlow model = TinyFlows.model(8, 1, DType.FLOAT64, gen);
+        setHead(model, 0.15, gen);
+        Tensor x = TinyFlows.latent(model, 2, gen);
+        Tensor z;
+        try (var g = Autograd.noGrad()) {
+            z = model.blocks().getFirst().forward(x, null).z();
+        }
+        FlowSampler.BlockInverse exact = FlowSampler.inverse(model, 0, z, BlockStrategy.sequential(), null);
+        // The sequential inverse gives back the data (float64 rounding through an amplifying block: 1e-10).
+        assertThat(TinyFlows.maxAbsDiff(exact.x(), x)).isLessThan(1e-10);
+        FlowSampler.BlockInverse inv = FlowSampler.inverse(model, 0, z,
+                BlockStrategy.jacobi(15, 0, InitialGuess.Z).withClamp(false), null);
+        Fallback fallback = inv.report().fallback();
+        assertThat(fallback).isNotNull();
+        assertThat(fallback.reason()).isEqualTo(Fallback.Reason.GROWING_RESIDUAL);
+        assertThat(fallback.pass()).isEqualTo(FlowSampler.DIVERGENCE_PASSES);
+        double[] r = fallback.attempt().getLast().residuals();
+        assertThat(r).hasSize(FlowSampler.DIVERGENCE_PASSES + 1);
+        for (int i = 1; i < r.length; i++) {
+            assertThat(r[i]).isGreaterThan(r[i - 1]).isFinite();
+        }
+        assertThat(TinyFlows.maxAbsDiff(inv.x(), exact.x())).isEqualTo(0.0);
+        assertThat(inv.report().networkEvaluations()).isEqualTo(FlowSampler.DIVERGENCE_PASSES + 1 + 15);
     }
 
     @Test
