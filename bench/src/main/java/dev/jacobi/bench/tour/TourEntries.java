@@ -2,6 +2,7 @@ package dev.jacobi.bench.tour;
 
 import dev.jacobi.bench.gemm.GemmTourEntry;
 import dev.jacobi.bench.tour.entries.DigitsTraining;
+import dev.jacobi.bench.tour.entries.TarFlowTour;
 import dev.jacobi.bench.tour.entries.TensorSelfCheck;
 
 import java.util.List;
@@ -16,6 +17,7 @@ public final class TourEntries {
         return List.of(
                 new TensorSelfCheck(),
                 new GemmTourEntry(),
-                new DigitsTraining());
+                new DigitsTraining(),
+                new TarFlowTour());
     }
 }
