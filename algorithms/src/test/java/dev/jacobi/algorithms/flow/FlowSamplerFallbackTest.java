@@ -63,8 +63,9 @@ class FlowSamplerFallbackTest {
             assertThat(report.fellBack()).as("residuals %s", residuals(report)).isTrue();
             assertThat(report.fallback().reason()).isIn(Fallback.Reason.NON_FINITE, Fallback.Reason.GROWING_RESIDUAL);
             assertThat(report.strategy()).isEqualTo(strategy);
-            // The fallback is the sequential inverse itself: the same operations in the same order.
-            assertThat(TinyFlows.maxAbsDiff(inv.x(), exact.x())).isEqualTo(0.0);
+            // The fallback is the sequential inverse itself: the same operations in the same order, so the
+            // same bits (compared bitwise: on a steep model the sequential inverse may overflow too).
+            assertThat(java.util.Arrays.equals(inv.x().toDoubleArray(), exact.x().toDoubleArray())).isTrue();
             assertThat(report.modules()).hasSize(15);
             Fallback fallback = report.fallback();
             assertThat(fallback.attempt()).isNotEmpty();
