@@ -17,21 +17,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -263,19 +257,7 @@ public class BandwidthBenchmark {
      * prints GB/s and the ratio to the matching copy for each.
      */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        CommandLineOptions cli = new CommandLineOptions(args);
-        OptionsBuilder options = new OptionsBuilder();
-        options.parent(cli);
-        if (cli.getIncludes().isEmpty()) {
-            options.include(BandwidthBenchmark.class.getName());
-        }
-        Collection<RunResult> results = new Runner(options.build()).run();
-        Map<String, double[]> ms = new TreeMap<>();
-        for (RunResult r : results) {
-            String name = r.getParams().getBenchmark();
-            var stats = r.getPrimaryResult().getStatistics();
-            ms.put(name.substring(name.lastIndexOf('.') + 1), new double[] {stats.getMean(), stats.getMin()});
-        }
+        Map<String, double[]> ms = JmhRuns.meanAndBest(BandwidthBenchmark.class, args);
         System.out.println(report(ms));
     }
 

@@ -16,19 +16,13 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -108,19 +102,7 @@ public class OptimizerBenchmark {
 
     /** Runs the benchmarks (a regex argument selects some) and prints GB/s for mean and best times. */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        CommandLineOptions cli = new CommandLineOptions(args);
-        OptionsBuilder options = new OptionsBuilder();
-        options.parent(cli);
-        if (cli.getIncludes().isEmpty()) {
-            options.include(OptimizerBenchmark.class.getName());
-        }
-        Collection<RunResult> results = new Runner(options.build()).run();
-        Map<String, double[]> ms = new TreeMap<>();
-        for (RunResult r : results) {
-            String name = r.getParams().getBenchmark();
-            var stats = r.getPrimaryResult().getStatistics();
-            ms.put(name.substring(name.lastIndexOf('.') + 1), new double[] {stats.getMean(), stats.getMin()});
-        }
+        Map<String, double[]> ms = JmhRuns.meanAndBest(OptimizerBenchmark.class, args);
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %9s %7s   %9s %7s%n",
                 "benchmark", "mean ms", "GB/s", "best ms", "GB/s"));
         for (var e : ms.entrySet()) {
