@@ -171,14 +171,7 @@ public final class ClTensor implements AutoCloseable {
 
     /** True when the elements lie in row-major order with no gaps from {@link #offset()}. */
     public boolean isContiguous() {
-        long expected = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] != 1 && strides[i] != expected) {
-                return false;
-            }
-            expected *= shape[i];
-        }
-        return true;
+        return Shapes.isContiguous(shape, strides);
     }
 
     /** True until the buffer is closed. */
@@ -205,21 +198,12 @@ public final class ClTensor implements AutoCloseable {
 
     /** A view with the dimensions reordered: dimension i of the result is dimension order[i]. */
     public ClTensor permute(int... order) {
-        if (order.length != shape.length) {
-            throw new IllegalArgumentException("permute: " + order.length + " entries for a device tensor of shape "
-                    + Shapes.format(shape));
-        }
+        int[] normalized = Shapes.permutation("permute", order, shape);
         int[] s = new int[order.length];
         long[] st = new long[order.length];
-        boolean[] seen = new boolean[order.length];
         for (int i = 0; i < order.length; i++) {
-            int ax = Shapes.axis("permute", order[i], shape.length);
-            if (seen[ax]) {
-                throw new IllegalArgumentException("permute: axis " + order[i] + " repeats in " + Arrays.toString(order));
-            }
-            seen[ax] = true;
-            s[i] = shape[ax];
-            st[i] = strides[ax];
+            s[i] = shape[normalized[i]];
+            st[i] = strides[normalized[i]];
         }
         return new ClTensor(buffer, dtype, s, st, offset);
     }
@@ -247,24 +231,8 @@ public final class ClTensor implements AutoCloseable {
 
     /** A view broadcast to {@code newShape} (size-1 dimensions repeat with stride 0, as NumPy). */
     public ClTensor expand(int... newShape) {
-        if (newShape.length < shape.length) {
-            throw new IllegalArgumentException("expand: shape " + Shapes.format(shape)
-                    + " cannot expand to fewer dimensions " + Shapes.format(newShape));
-        }
-        int lead = newShape.length - shape.length;
-        long[] st = new long[newShape.length];
-        for (int i = 0; i < newShape.length; i++) {
-            int have = i < lead ? 1 : shape[i - lead];
-            if (have == newShape[i]) {
-                st[i] = i < lead ? 0 : strides[i - lead];
-            } else if (have == 1) {
-                st[i] = 0;
-            } else {
-                throw new IllegalArgumentException("expand: shape " + Shapes.format(shape) + " cannot expand to "
-                        + Shapes.format(newShape) + " (dimension " + i + ": " + have + " to " + newShape[i] + ")");
-            }
-        }
-        return new ClTensor(buffer, dtype, newShape.clone(), st, offset);
+        Shapes.Layout layout = Shapes.expanded(shape, strides, newShape);
+        return new ClTensor(buffer, dtype, layout.shape(), layout.strides(), offset);
     }
 
     /** A view with a size-1 dimension inserted at {@code dim}. */

@@ -91,4 +91,82 @@ public final class Shapes {
         }
         return mask;
     }
+
+    /** True when a view of {@code shape} with {@code strides} lies in row-major order with no gaps. */
+    public static boolean isContiguous(int[] shape, long[] strides) {
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /**
+     * {@code order} checked as a permutation of the dimensions of {@code shape}, with negative axes
+     * counted from the end.
+     *
+     * @throws IllegalArgumentException when it has the wrong length or repeats an axis
+     */
+    public static int[] permutation(String op, int[] order, int[] shape) {
+        if (order.length != shape.length) {
+            throw new IllegalArgumentException(op + ": order " + java.util.Arrays.toString(order) + " has " + order.length
+                    + " entries for a tensor of shape " + format(shape));
+        }
+        boolean[] seen = new boolean[order.length];
+        int[] normalized = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            int ax = axis(op, order[i], shape.length);
+            if (seen[ax]) {
+                throw new IllegalArgumentException(op + ": axis " + order[i] + " repeats in " + java.util.Arrays.toString(order));
+            }
+            seen[ax] = true;
+            normalized[i] = ax;
+        }
+        return normalized;
+    }
+
+    /** A view's shape and strides (in elements). */
+    public record Layout(int[] shape, long[] strides) {
+    }
+
+    /**
+     * The layout of {@code shape}/{@code strides} broadcast to {@code newShape}: size-1 dimensions and new
+     * leading dimensions repeat with stride 0, and -1 keeps a dimension's size.
+     *
+     * @throws IllegalArgumentException when the shape does not broadcast to {@code newShape}
+     */
+    public static Layout expanded(int[] shape, long[] strides, int[] newShape) {
+        if (newShape.length < shape.length) {
+            throw new IllegalArgumentException("expand: shape " + format(shape) + " cannot expand to fewer dimensions "
+                    + format(newShape));
+        }
+        int lead = newShape.length - shape.length;
+        int[] s = new int[newShape.length];
+        long[] st = new long[newShape.length];
+        for (int i = 0; i < newShape.length; i++) {
+            int want = newShape[i];
+            if (i < lead) {
+                if (want < 0) {
+                    throw new IllegalArgumentException("expand: -1 is not allowed for a new leading dimension in "
+                            + format(newShape));
+                }
+                s[i] = want;
+                continue;
+            }
+            int have = shape[i - lead];
+            if (want == -1 || want == have) {
+                s[i] = have;
+                st[i] = strides[i - lead];
+            } else if (have == 1 && want >= 0) {
+                s[i] = want;
+            } else {
+                throw new IllegalArgumentException("expand: shape " + format(shape) + " cannot expand to "
+                        + format(newShape) + " (dimension " + i + ": " + have + " to " + want + ")");
+            }
+        }
+        return new Layout(s, st);
+    }
 }

@@ -313,14 +313,7 @@ public final class Tensor {
 
     /** True when the elements lie in row-major order with no gaps, starting at {@link #offset()}. */
     public boolean isContiguous() {
-        long expected = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] != 1 && strides[i] != expected) {
-                return false;
-            }
-            expected *= shape[i];
-        }
-        return true;
+        return Shapes.isContiguous(shape, strides);
     }
 
     /** True while the memory is not freed (see {@link Scope}). */
@@ -623,26 +616,13 @@ public final class Tensor {
 
     /** A view with the dimensions reordered: result dimension i is dimension {@code order[i]} of this. */
     public Tensor permute(int... order) {
-        if (order.length != shape.length) {
-            throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " has " + order.length
-                    + " entries for a tensor of shape " + Shapes.format(shape));
-        }
-        boolean[] seen = new boolean[order.length];
+        int[] normalized = Shapes.permutation("permute", order, shape);
         int[] s = new int[order.length];
         long[] st = new long[order.length];
-        for (int i = 0; i < order.length; i++) {
-            int ax = Shapes.axis("permute", order[i], shape.length);
-            if (seen[ax]) {
-                throw new IllegalArgumentException("permute: axis " + order[i] + " repeats in " + Arrays.toString(order));
-            }
-            seen[ax] = true;
-            s[i] = shape[ax];
-            st[i] = strides[ax];
-        }
-        int[] normalized = new int[order.length];
         int[] inverse = new int[order.length];
         for (int i = 0; i < order.length; i++) {
-            normalized[i] = Shapes.axis("permute", order[i], shape.length);
+            s[i] = shape[normalized[i]];
+            st[i] = strides[normalized[i]];
             inverse[normalized[i]] = i;
         }
         return Autograd.op("permute", () -> new Tensor(storage, s, st, offset),
@@ -715,36 +695,9 @@ public final class Tensor {
      * @throws IllegalArgumentException when this shape does not broadcast to {@code newShape}
      */
     public Tensor expand(int... newShape) {
-        if (newShape.length < shape.length) {
-            throw new IllegalArgumentException("expand: shape " + Shapes.format(shape) + " cannot expand to fewer dimensions "
-                    + Shapes.format(newShape));
-        }
-        int lead = newShape.length - shape.length;
-        int[] s = new int[newShape.length];
-        long[] st = new long[newShape.length];
-        for (int i = 0; i < newShape.length; i++) {
-            int want = newShape[i];
-            if (i < lead) {
-                if (want < 0) {
-                    throw new IllegalArgumentException("expand: -1 is not allowed for a new leading dimension in "
-                            + Shapes.format(newShape));
-                }
-                s[i] = want;
-                st[i] = 0;
-                continue;
-            }
-            int have = shape[i - lead];
-            if (want == -1 || want == have) {
-                s[i] = have;
-                st[i] = strides[i - lead];
-            } else if (have == 1 && want >= 0) {
-                s[i] = want;
-                st[i] = 0;
-            } else {
-                throw new IllegalArgumentException("expand: shape " + Shapes.format(shape) + " cannot expand to "
-                        + Shapes.format(newShape) + " (dimension " + i + ": " + have + " to " + want + ")");
-            }
-        }
+        Shapes.Layout layout = Shapes.expanded(shape, strides, newShape);
+        int[] s = layout.shape();
+        long[] st = layout.strides();
         // The gradient keeps the expanded shape: autograd sums it back over the broadcast dimensions.
         return Autograd.op("expand", () -> new Tensor(storage, s, st, offset),
                 (g, y, n) -> new Tensor[] {g}, (t, y) -> t[0].expand(s), this);
