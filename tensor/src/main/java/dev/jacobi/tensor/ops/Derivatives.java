@@ -5,8 +5,6 @@ import dev.jacobi.tensor.Tensor;
 
 /** Small tensor expressions shared by the derivative rules of the op tables. */
 public final class Derivatives {
-    private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
-    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
     private static final double TANH_GELU_SCALE = Math.sqrt(2 / Math.PI);
     private static final double TANH_GELU_CUBIC = 0.044715;
 
@@ -46,12 +44,6 @@ public final class Derivatives {
     /** c * exp(-a x^2). */
     public static Tensor gaussianKernel(Tensor x, double c, double a) {
         return x.square().mul(-a).exp().mul(c);
-    }
-
-    /** d/dx of x * Phi(x): Phi(x) + x phi(x). */
-    public static Tensor geluSlope(Tensor x) {
-        Tensor cdf = x.mul(INV_SQRT_2).erf().add(1).mul(0.5);
-        return cdf.add(x.mul(gaussianKernel(x, INV_SQRT_2PI, 0.5)));
     }
 
     /** d/dx of 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3). */
