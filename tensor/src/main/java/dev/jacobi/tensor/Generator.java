@@ -61,6 +61,19 @@ public final class Generator {
         return position;
     }
 
+    /**
+     * Moves to {@code position} (a value {@link #position()} returned), so the stream goes on from
+     * there: how a training run resumed from a checkpoint draws the same values as an unbroken run.
+     *
+     * @throws IllegalArgumentException when {@code position} is negative
+     */
+    public synchronized void seek(long position) {
+        if (position < 0) {
+            throw new IllegalArgumentException("Generator.seek: position must be >= 0, got " + position);
+        }
+        this.position = position;
+    }
+
     /** An independent copy in the same state: it produces the same values as this one from here on. */
     public synchronized Generator copy() {
         return new Generator(key(), position);

@@ -4,6 +4,7 @@ import dev.jacobi.nn.Module;
 import dev.jacobi.nn.ModuleList;
 import dev.jacobi.nn.layers.Linear;
 import dev.jacobi.tensor.DType;
+import dev.jacobi.tensor.Device;
 import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
@@ -67,9 +68,9 @@ public final class FlowBlock extends Module {
         return Tensor.of(v, t, t);
     }
 
-    /** An empty cache of this block's keys and values for a batch of {@code batch}. */
-    PrefixCache newCache(int batch, DType dtype) {
-        return new PrefixCache(layers.size(), batch, config.heads(), config.tokens(), config.headDim(), dtype);
+    /** An empty cache of this block's keys and values for a batch of {@code batch}, on {@code device}. */
+    PrefixCache newCache(int batch, DType dtype, Device device) {
+        return new PrefixCache(layers.size(), batch, config.heads(), config.tokens(), config.headDim(), dtype, device);
     }
 
     /** The model configuration this block belongs to. */
@@ -104,7 +105,7 @@ public final class FlowBlock extends Module {
         int b = x.size(0);
         int t = x.size(1);
         int d = x.size(2);
-        Tensor zero = Tensor.zeros(x.dtype(), b, 1, d);
+        Tensor zero = Tensor.zeros(x.dtype(), b, 1, d).to(x.device());
         Tensor a = Tensor.concat(List.of(zero, affine.logScale().slice(1, 0, t - 1)), 1);
         Tensor shift = Tensor.concat(List.of(zero, affine.shift().slice(1, 0, t - 1)), 1);
         Tensor z = y.sub(shift).mul(a.neg().exp());

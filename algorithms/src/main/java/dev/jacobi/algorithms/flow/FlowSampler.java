@@ -85,46 +85,56 @@ public final class FlowSampler {
         int d = z.size(2);
         boolean sequential = strategy.isSequential();
         Tensor target = flow.permute(z).copy();
-        Tensor y = strategy.initialGuess() == InitialGuess.Z ? target.copy() : Tensor.zeros(z.dtype(), z.shape());
+        Tensor y = strategy.initialGuess() == InitialGuess.Z ? target.copy() : Tensor.zeros(z.dtype(), z.shape()).to(z.device());
         y.slice(1, 0, 1).copyFrom(target.slice(1, 0, 1)); // a_0 = b_0 = 0: token 0 is known
         int size = sequential ? 1 : t / strategy.modules();
         int passes = sequential ? 1 : strategy.maxIterations();
         boolean clamp = !sequential && strategy.clamp();
-        PrefixCache cache = flow.newCache(b, z.dtype());
-        PrefixCache unconditionalCache = guidance == null ? null : flow.newCache(b, z.dtype());
+        PrefixCache cache = flow.newCache(b, z.dtype(), z.device());
+        PrefixCache unconditionalCache = guidance == null ? null : flow.newCache(b, z.dtype(), z.device());
         int evaluationsPerPass = guidance == null ? 1 : 2;
         List<ModuleReport> reports = new ArrayList<>();
         for (int lo = 1; lo < t; lo += size) {
             int hi = Math.min(lo + size, t); // unknown tokens [lo, hi), fed by inputs [lo - 1, hi - 1)
-            Tensor rows = y.slice(1, lo, hi);
-            Tensor previous = rows.copy();
-            Tensor known = target.slice(1, lo, hi);
             List<Double> residuals = new ArrayList<>();
             Fallback.Reason failure = null;
             int rises = 0;
-            for (int pass = 0; pass < passes; pass++) {
-                Tensor inputs = y.slice(1, lo - 1, hi - 1);
+            // Exact front: after f passes the first f tokens of the module are exact, so pass f only
+            // recomputes tokens [lo + f, hi); the keys and values of its first input (exact before the
+            // pass) join the cache for good.
+            int front = 0;
+            Tensor previous = y.slice(1, lo, hi).copy();
+            for (int pass = 0; pass < passes && lo + front < hi; pass++) {
+                int first = lo + front;
+                Tensor rows = y.slice(1, first, hi);
+                Tensor inputs = y.slice(1, first - 1, hi - 1);
                 FlowBlock.Affine affine = flow.affine(inputs, cache, labels, 1.0);
                 if (guidance != null) {
                     FlowBlock.Affine unconditional = flow.affine(inputs, unconditionalCache, null, guidance.temperature());
-                    affine = guide(affine, unconditional, guidance, lo - 1, t);
+                    affine = guide(affine, unconditional, guidance, first - 1, t);
                 }
-                Tensor update = known.mul(affine.logScale().exp()).add(affine.shift());
-                // Checked before the clamp, which would turn ±Inf into ±3 and hide the overflow. A sum is
-                // NaN or ±Inf exactly when a term is (or the terms are ~1e308, an overflow all the same).
-                if (!sequential && !Double.isFinite(update.sum().item())) {
+                Tensor update = target.slice(1, first, hi).mul(affine.logScale().exp()).add(affine.shift());
+                if (sequential) {
+                    rows.copyFrom(update);
+                    break;
+                }
+                Tensor before = previous.slice(1, front, hi - lo);
+                // Checked before the clamp, which would turn ±Inf into ±3 and hide the overflow: the
+                // squared change is NaN or +Inf exactly when the update is (the iterate before is finite),
+                // or when it is ~1e154 off, an overflow all the same.
+                double squaredChange = update.sub(before).square().sum().toCpu().item();
+                if (!Double.isFinite(squaredChange)) {
                     failure = Fallback.Reason.NON_FINITE;
                 }
                 if (clamp) {
                     update = update.clamp(-BlockStrategy.CLAMP, BlockStrategy.CLAMP);
+                    squaredChange = update.sub(before).square().sum().toCpu().item();
                 }
                 rows.copyFrom(update);
-                // δ as the reference: Frobenius norm over the module divided by B·D, not by the token count.
-                double delta = Math.sqrt(update.sub(previous).square().sum().item()) / ((double) b * d);
-                if (!sequential && failure == null && !Double.isFinite(delta)) {
-                    failure = Fallback.Reason.NON_FINITE; // finite iterates ~1e154 apart: overflow all the same
-                }
-                if (!sequential && failure == null && !residuals.isEmpty()) {
+                // δ as the reference: Frobenius norm over the module divided by B·D, not by the token
+                // count (the frozen tokens' change is zero).
+                double delta = Math.sqrt(squaredChange) / ((double) b * d);
+                if (failure == null && !residuals.isEmpty()) {
                     rises = delta > residuals.getLast() ? rises + 1 : 0;
                     if (rises >= DIVERGENCE_PASSES) {
                         failure = Fallback.Reason.GROWING_RESIDUAL;
@@ -135,19 +145,32 @@ public final class FlowSampler {
                     reports.add(moduleReport(lo, hi - lo, evaluationsPerPass, residuals));
                     return new Solve(null, reports, new Fallback(failure, lo, pass, reports));
                 }
+                previous = y.slice(1, lo, hi).copy();
                 if (delta < strategy.tolerance()) {
                     break;
                 }
-                previous = update;
+                if (lo + front + 1 < hi) {
+                    commit(cache, unconditionalCache, 1);
+                    front++;
+                } else {
+                    front++; // the module's last token is exact now: nothing left to recompute
+                }
             }
-            // The cache keeps the keys and values of the module's last pass, as the reference.
-            cache.commit(hi - lo);
-            if (guidance != null) {
-                unconditionalCache.commit(hi - lo);
+            // The cache keeps the keys and values of the module's last pass (those not committed yet), as the reference.
+            commit(cache, unconditionalCache, hi - lo - (front == hi - lo ? front - 1 : front));
+            if (sequential) {
+                residuals.add(0.0);
             }
             reports.add(moduleReport(lo, hi - lo, evaluationsPerPass, residuals));
         }
         return new Solve(flow.permute(y), reports, null);
+    }
+
+    private static void commit(PrefixCache cache, PrefixCache unconditionalCache, int tokens) {
+        cache.commit(tokens);
+        if (unconditionalCache != null) {
+            unconditionalCache.commit(tokens);
+        }
     }
 
     private static ModuleReport moduleReport(int first, int tokens, int evaluationsPerPass, List<Double> residuals) {
@@ -162,7 +185,7 @@ public final class FlowSampler {
         for (int i = 0; i < n; i++) {
             w[i] = guidance.weightAt(first + i, tokens);
         }
-        Tensor weights = Tensor.of(w, 1, n, 1).to(c.logScale().dtype());
+        Tensor weights = Tensor.of(w, 1, n, 1).to(c.logScale().dtype()).to(c.logScale().device());
         return new FlowBlock.Affine(c.logScale().add(c.logScale().sub(u.logScale()).mul(weights)),
                 c.shift().add(c.shift().sub(u.shift()).mul(weights)));
     }

@@ -1,6 +1,7 @@
 package dev.jacobi.algorithms.flow;
 
 import dev.jacobi.tensor.DType;
+import dev.jacobi.tensor.Device;
 import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.autograd.Autograd;
 
@@ -17,12 +18,12 @@ final class PrefixCache {
     private final Tensor[] values;
     private int length;
 
-    PrefixCache(int layers, int batch, int heads, int capacity, int headDim, DType dtype) {
+    PrefixCache(int layers, int batch, int heads, int capacity, int headDim, DType dtype, Device device) {
         keys = new Tensor[layers];
         values = new Tensor[layers];
         for (int l = 0; l < layers; l++) {
-            keys[l] = Tensor.zeros(dtype, batch, heads, capacity, headDim);
-            values[l] = Tensor.zeros(dtype, batch, heads, capacity, headDim);
+            keys[l] = Tensor.zeros(dtype, batch, heads, capacity, headDim).to(device);
+            values[l] = Tensor.zeros(dtype, batch, heads, capacity, headDim).to(device);
         }
     }
 

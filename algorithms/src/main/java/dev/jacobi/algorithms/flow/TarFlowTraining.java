@@ -12,7 +12,9 @@ import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.autograd.Autograd;
+import dev.jacobi.tensor.io.Npy;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -31,9 +33,9 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p><b>Determinism.</b> Batch order, noise and label drops all come from {@link Settings#seed}, so the
- * same initial model, data and settings give bit-identical parameters in one uninterrupted run. A run
- * resumed from a checkpoint draws its noise afresh from the seed, so it is a valid continuation but not
- * bit-identical to an uninterrupted one.
+ * same initial model, data and settings give bit-identical parameters; the noise generator's position
+ * is saved in every checkpoint ({@link Trainer.Builder#trackGenerator}), so a run resumed from one
+ * continues bit-identically too (with {@code -Djacobi.simd=false}; see the README on SIMD reruns).
  */
 public final class TarFlowTraining {
     private TarFlowTraining() {
@@ -128,6 +130,69 @@ public final class TarFlowTraining {
         return new Dataset(scaled, data.labels());
     }
 
+    /**
+     * An image stack from {@code .npy} files, ready for {@link #train}: {@code images} holds
+     * {@code [N, H, W]} (one channel), {@code [N, C, H, W]} or {@code [N, H, W, C]} (C of 1, 3 or 4 last,
+     * as images are usually saved), either uint8 (0..255, divided by 255) or floating point in [0, 1];
+     * {@code labels} (or null: every label 0) holds {@code [N]} integer class labels. Features come out
+     * {@code [N, C, H, W]} float32 in [0, 1].
+     *
+     * @throws IllegalArgumentException when the arrays have another rank or dtype, floating values leave
+     *                                  [0, 1], or the label count differs from N
+     * @throws dev.jacobi.tensor.io.TensorFormatException when a file is not a valid {@code .npy} file
+     */
+    public static Dataset npyImages(Path images, Path labels) {
+        Tensor raw = Npy.read(images);
+        String source = "TarFlowTraining.npyImages: " + images;
+        Tensor x = switch (raw.rank()) {
+            case 3 -> raw.unsqueeze(1);
+            case 4 -> channelsLast(raw) ? raw.permute(0, 3, 1, 2) : raw;
+            default -> throw new IllegalArgumentException(source + " is " + Shapes.format(raw.shape())
+                    + "; expected [N, H, W], [N, C, H, W] or [N, H, W, C]");
+        };
+        Tensor features;
+        if (raw.dtype() == DType.INT32 || raw.dtype() == DType.INT8) {
+            double min = x.min().to(DType.FLOAT64).item();
+            double max = x.max().to(DType.FLOAT64).item();
+            if (min < 0 || max > 255) {
+                throw new IllegalArgumentException(source + ": integer pixels must lie in 0..255 (uint8), found "
+                        + min + ".." + max);
+            }
+            features = x.to(DType.FLOAT32).div(255.0).contiguous();
+        } else if (raw.dtype().isFloatingPoint()) {
+            double min = x.min().to(DType.FLOAT64).item();
+            double max = x.max().to(DType.FLOAT64).item();
+            if (!(min >= 0 && max <= 1)) {
+                throw new IllegalArgumentException(source + ": floating-point pixels must lie in [0, 1], found "
+                        + min + ".." + max + " (divide by 255 first, or save uint8)");
+            }
+            features = x.to(DType.FLOAT32).contiguous();
+        } else {
+            throw new IllegalArgumentException(source + " has dtype " + raw.dtype() + "; expected uint8 or floating point");
+        }
+        int n = features.size(0);
+        Tensor y;
+        if (labels == null) {
+            y = Tensor.zeros(DType.INT32, n);
+        } else {
+            Tensor l = Npy.read(labels);
+            if (l.rank() != 1 || l.size(0) != n || l.dtype().isFloatingPoint() || l.dtype().isComplex() || l.dtype() == DType.BOOL) {
+                throw new IllegalArgumentException("TarFlowTraining.npyImages: labels " + labels + " are " + l.dtype() + " "
+                        + Shapes.format(l.shape()) + "; expected " + n + " integer labels [N]");
+            }
+            y = l.to(DType.INT32);
+        }
+        return new Dataset(features, y);
+    }
+
+    /** Whether a rank-4 stack is {@code [N, H, W, C]}: a last axis of 1, 3 or 4 channels and a second axis that is not. */
+    private static boolean channelsLast(Tensor t) {
+        int last = t.size(3);
+        int second = t.size(1);
+        boolean channelCount = last == 1 || last == 3 || last == 4;
+        return channelCount && !(second == 1 || second == 3 || second == 4);
+    }
+
     /** {@link #train} on the bundled digits ({@link Digits#load()}), all 1,797 of them. */
     public static TrainingHistory trainDigits(TarFlow model, Settings settings, UnaryOperator<Trainer.Builder> customize) {
         return train(model, Digits.load(), settings, customize);
@@ -167,7 +232,8 @@ public final class TarFlowTraining {
                 .epochs(settings.epochs())
                 .batchSize(settings.batchSize())
                 .seed(settings.seed())
-                .name("tarflow");
+                .name("tarflow")
+                .trackGenerator("tarflow.noise", gen);
         return customize.apply(builder).build().fit(scaled);
     }
 

@@ -12,6 +12,7 @@ import dev.jacobi.nn.optim.LrSchedule;
 import dev.jacobi.nn.optim.LrScheduler;
 import dev.jacobi.nn.optim.Optimizer;
 import dev.jacobi.tensor.DType;
+import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Scope;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
@@ -76,6 +77,7 @@ public final class Trainer {
     private static final String SEED = "trainer.seed";
     private static final String BATCH_SIZE = "trainer.batch_size";
     private static final String DROP_LAST = "trainer.drop_last";
+    private static final String GENERATOR_PREFIX = "trainer.generator.";
 
     private final Module model;
     private final UnaryOperator<Tensor> forward;
@@ -94,6 +96,7 @@ public final class Trainer {
     private final boolean resume;
     private final TrainingProgress.Output progress;
     private final String name;
+    private final Map<String, Generator> generators;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -113,6 +116,7 @@ public final class Trainer {
         this.resume = b.resume;
         this.progress = b.progress;
         this.name = b.name;
+        this.generators = Map.copyOf(b.generators);
     }
 
     /**
@@ -143,6 +147,7 @@ public final class Trainer {
         private boolean resume = true;
         private TrainingProgress.Output progress = TrainingProgress.Output.AUTO;
         private String name = "training";
+        private final Map<String, Generator> generators = new LinkedHashMap<>();
 
         private Builder(Module model, Optimizer optimizer) {
             this.model = Objects.requireNonNull(model, "Trainer: model is null");
@@ -150,6 +155,21 @@ public final class Trainer {
             if (model instanceof Layer layer) {
                 forward = layer;
             }
+        }
+
+        /**
+         * A generator the loss or forward draws from (noise, dropout masks, label drops), saved in every
+         * checkpoint and moved back to the saved position on resume, so that a resumed run draws the
+         * same values as an unbroken one. {@code name} keys it in the checkpoint.
+         *
+         * @throws IllegalArgumentException when {@code name} is already tracked
+         */
+        public Builder trackGenerator(String name, Generator generator) {
+            Objects.requireNonNull(generator, "Trainer.trackGenerator: generator is null");
+            if (generators.putIfAbsent(Objects.requireNonNull(name, "Trainer.trackGenerator: name is null"), generator) != null) {
+                throw new IllegalArgumentException("Trainer.trackGenerator: a generator named '" + name + "' is already tracked");
+            }
+            return this;
         }
 
         /** How to compute the model's output from a batch's features (default: the layer's forward). */
@@ -405,8 +425,9 @@ public final class Trainer {
             for (String metric : done.getFirst().metrics().keySet()) {
                 tensors.put(HISTORY_METRIC + metric, doubles(done.stream().mapToDouble(e -> e.metrics().get(metric)).toArray()));
             }
-            Map<String, String> metadata = Map.of(SEED, Long.toString(seed), BATCH_SIZE, Integer.toString(batchSize),
-                    DROP_LAST, Boolean.toString(dropLast));
+            Map<String, String> metadata = new LinkedHashMap<>(Map.of(SEED, Long.toString(seed),
+                    BATCH_SIZE, Integer.toString(batchSize), DROP_LAST, Boolean.toString(dropLast)));
+            generators.forEach((key, gen) -> metadata.put(GENERATOR_PREFIX + key, Long.toString(gen.position())));
             Checkpoints.saveNumbered(checkpointDir, new Checkpoint(tensors, step, done.size(), losses.getLast(), metadata),
                     keepCheckpoints);
         }
@@ -448,8 +469,18 @@ public final class Trainer {
                 throw new IllegalStateException("Trainer: the checkpoint " + file + " has " + c.epoch()
                         + " epochs done, more than the " + epochs + " this trainer runs");
             }
+            Map<String, Long> positions = new LinkedHashMap<>();
+            generators.forEach((key, gen) -> {
+                String saved = c.metadata().get(GENERATOR_PREFIX + key);
+                if (saved == null) {
+                    throw new IllegalStateException("Trainer: the checkpoint " + file + " has no position for the generator '"
+                            + key + "' (it was written without it); resuming would draw other values");
+                }
+                positions.put(key, Long.parseLong(saved));
+            });
             model.loadStateDict(modelState, true);
             optimizer.loadStateDict(optimizerState);
+            positions.forEach((key, position) -> generators.get(key).seek(position));
             for (double l : stepLosses) {
                 losses.add(l);
             }

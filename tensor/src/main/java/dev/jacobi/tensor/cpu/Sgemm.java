@@ -47,6 +47,11 @@ public final class Sgemm {
      */
     static final long SMALL_WORK = 1L << 12;
 
+    /** Rows up to which {@link SkinnySgemmKernel} runs whatever the size (a GEMV or a few tokens). */
+    static final int SKINNY_ROWS = 8;
+    /** Work (m n k) below which the skinny kernel also runs products of up to 4 x {@link #SKINNY_ROWS} rows. */
+    static final long SKINNY_SMALL_WORK = 1L << 18;
+
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -95,6 +100,10 @@ public final class Sgemm {
             m = c.rows();
             n = c.cols();
         }
+        if (vector && skinny(m, n, k, a, b, c)) {
+            skinnyProduct(alpha, a, b, beta, c, config);
+            return;
+        }
         if ((long) m * n * k <= SMALL_WORK) {
             NaiveGemm.sgemm(alpha, a, b, beta, c);
             return;
@@ -106,6 +115,47 @@ public final class Sgemm {
         StridedMatrix fb = b;
         StridedMatrix fc = c;
         GemmDriver.run(m, n, k, fa, fb, fc, blocking, config, () -> new Worker(alpha, fa, fb, beta, fc, blocking, vector));
+    }
+
+    /**
+     * Whether {@link SkinnySgemmKernel} runs the product: few rows (a GEMV, a few tokens), operands
+     * it can stream as they lie (unit column stride in A and C, one unit stride in B). Up to
+     * {@link #SKINNY_ROWS} rows it always wins over packing; up to 4x that, while the product is small.
+     */
+    private static boolean skinny(int m, int n, int k, StridedMatrix a, StridedMatrix b, StridedMatrix c) {
+        boolean layout = a.colStride() == 1 && c.colStride() == 1 && (b.rowStride() == 1 || b.colStride() == 1);
+        return layout && (m <= SKINNY_ROWS || (m <= 4 * SKINNY_ROWS && (long) m * n * k <= SKINNY_SMALL_WORK));
+    }
+
+    /** The skinny product, its columns split across threads when it is big enough to pay for them. */
+    private static void skinnyProduct(float alpha, StridedMatrix a, StridedMatrix b, float beta, StridedMatrix c,
+                                      GemmConfig config) {
+        int n = c.cols();
+        long work = (long) c.rows() * n * a.cols();
+        int unit = 64; // column ranges in whole 4-vector blocks, so only the last part has a tail
+        int parts = work < GemmConfig.PARALLEL_MIN_WORK / 4 ? 1 : Math.min(config.threads(), Math.max(1, n / unit));
+        boolean dot = b.rowStride() == 1;
+        if (parts == 1) {
+            run(dot, alpha, a, b, beta, c, 0, n);
+            return;
+        }
+        int chunk = Math.ceilDiv(Math.ceilDiv(n, parts), unit) * unit;
+        Runnable[] tasks = new Runnable[Math.ceilDiv(n, chunk)];
+        for (int t = 0; t < tasks.length; t++) {
+            int j0 = t * chunk;
+            int j1 = Math.min(n, j0 + chunk);
+            tasks[t] = () -> run(dot, alpha, a, b, beta, c, j0, j1);
+        }
+        WorkerThreads.runAll(tasks);
+    }
+
+    private static void run(boolean dot, float alpha, StridedMatrix a, StridedMatrix b, float beta, StridedMatrix c,
+                            int j0, int j1) {
+        if (dot) {
+            SkinnySgemmKernel.dotColumns(alpha, a, b, beta, c, j0, j1);
+        } else {
+            SkinnySgemmKernel.axpyColumns(alpha, a, b, beta, c, j0, j1);
+        }
     }
 
     /** C = beta C, writing zeros without reading when beta is 0. */

@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * NumPy {@code .npy} files: one array each.
  *
  * <p>Reads format versions 1.0, 2.0 and 3.0 with the dtypes in {@link DTypeCodes} ({@code |b1},
- * {@code |i1}, {@code <i4}, {@code <f2}, {@code <f4}, {@code <f8}, {@code <c8}, {@code <c16}), in
+ * {@code |i1}, {@code <i4}, {@code <f2}, {@code <f4}, {@code <f8}, {@code <c8}, {@code <c16}), plus {@code |u1} (uint8, as image
+ * stacks come), which is widened to INT32 values 0..255 since Jacobi has no unsigned dtype; in
  * either byte order (big-endian data is byte-swapped into a copy) and in C or Fortran order (a
  * Fortran-ordered file gives a transposed, non-contiguous view with the right values). Writes
  * version 1.0 (2.0 for headers over 64 KiB), little-endian, C order, with the header padded so the
@@ -119,7 +120,7 @@ public final class Npy {
 
     /** Writes the {@code .npy} encoding of {@code t}, which {@link #checkWritable} accepted. */
     static void writeTo(OutputStream out, Tensor t) throws IOException {
-        NpyHeader header = new NpyHeader(t.dtype(), ByteOrder.LITTLE_ENDIAN, false, t.shape());
+        NpyHeader header = new NpyHeader(t.dtype(), ByteOrder.LITTLE_ENDIAN, false, t.shape(), false);
         out.write(preamble(header.format()));
         TensorBytes.writeLittleEndian(t, out);
     }
@@ -206,6 +207,18 @@ public final class Npy {
                     + java.util.Arrays.toString(header.shape()) + " needs " + dataBytes + " bytes after the header, the file has "
                     + (size - dataStart));
         }
+        Tensor array = view(bytes, dataStart, header);
+        return header.unsignedBytes() ? widenUnsigned(array) : array;
+    }
+
+    /** uint8 bytes (viewed as INT8) as INT32 values 0..255: sign-extended, then 256 added to the negatives. */
+    private static Tensor widenUnsigned(Tensor bytes) {
+        Tensor signed = bytes.to(DType.INT32);
+        return signed.add(Tensor.where(signed.lt(0), Tensor.scalar(DType.INT32, 256), Tensor.scalar(DType.INT32, 0)));
+    }
+
+    /** The data after the header as a tensor of the header's dtype, shape and order. */
+    private static Tensor view(MemorySegment bytes, long dataStart, NpyHeader header) {
         int[] shape = header.shape();
         if (!header.fortranOrder() || shape.length < 2) {
             return TensorBytes.fromSegment(bytes, dataStart, header.dtype(), shape, header.order());

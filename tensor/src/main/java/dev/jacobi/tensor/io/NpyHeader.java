@@ -20,8 +20,10 @@ import java.util.Set;
  * @param order        the byte order of the elements in the file
  * @param fortranOrder whether the data is in column-major order
  * @param shape        the array's shape, already checked by {@link TensorBytes#checkShape}
+ * @param unsignedBytes whether the file holds uint8 ({@code |u1}): {@code dtype} is then INT8 (the raw
+ *                      bytes) and {@link Npy} widens the values to INT32
  */
-record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, int[] shape) {
+record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, int[] shape, boolean unsignedBytes) {
     /**
      * NumPy leaves room in the header for the growing axis to reach this many digits, so that
      * appending to a file can rewrite the header in place; matching it makes our files byte for byte
@@ -71,10 +73,12 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortranOrder, int[] shape
             }
             shape[i] = d;
         }
-        DType dtype = dtype(code, source);
+        // uint8 (image stacks): read as INT8 bytes, widened to INT32 by Npy, since Jacobi has no unsigned dtype.
+        boolean unsignedBytes = code.equals("|u1") || code.equals("u1") || code.equals("<u1") || code.equals(">u1");
+        DType dtype = unsignedBytes ? DType.INT8 : dtype(code, source);
         ByteOrder order = code.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN
                 : code.charAt(0) == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder();
-        return new NpyHeader(dtype, order, fortran, TensorBytes.checkShape(shape, dtype, source, "the array"));
+        return new NpyHeader(dtype, order, fortran, TensorBytes.checkShape(shape, dtype, source, "the array"), unsignedBytes);
     }
 
     /** The dtype of a descriptor such as {@code <f4}: a byte-order character, then a NumPy type code. */

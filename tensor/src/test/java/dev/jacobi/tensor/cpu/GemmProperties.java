@@ -175,6 +175,22 @@ class GemmProperties {
                 .checkAssert((m, n, k, seed) -> checkProduct(Kernel.SIMD, Precision.FLOAT, m, n, k, seed));
     }
 
+    /** Few rows of A: the skinny kernel's shapes (GEMV and a few tokens), with every layout of B it serves. */
+    @Test
+    void skinnySgemmMatchesFloat64Reference() {
+        qt().withExamples(80)
+                .forAll(integers().between(1, 40), integers().between(1, 300), integers().between(1, 300), longs().all())
+                .checkAssert((m, n, k, seed) -> checkProduct(Kernel.SIMD, Precision.FLOAT, m, n, k, seed));
+    }
+
+    /** A GEMV big enough to split its columns across threads, with a ragged last part. */
+    @Test
+    void skinnySgemmSplitsLargeProductsAcrossThreads() {
+        for (long seed = 0; seed < 6; seed++) {
+            checkProduct(Kernel.SIMD, Precision.FLOAT, 1 + (int) seed % 3, 1000 + (int) seed * 7, 777, seed);
+        }
+    }
+
     @Test
     void dgemmMatchesFloat64ReferenceOnOddShapes() {
         qt().withExamples(60)
