@@ -166,6 +166,7 @@ final class VectorTernaryKernels {
     private static void gemmI2S(MemorySegment ws, long wo, int cols, int rows, short[] x, int batch, MemorySegment ys,
                                 long yo, int r0, int r1, Buffers buf) {
         short[] wbuf = buf.weights(MR * DEPTH);
+        short[] accs = buf.accumulators(MR * NR * SL);
         for (int k0 = 0; k0 < cols; k0 += DEPTH) {
             int kc = Math.min(DEPTH, cols - k0);
             for (int o = r0; o < r1; o += MR) {
@@ -174,7 +175,8 @@ final class VectorTernaryKernels {
                 int b = 0;
                 if (nr == MR) {
                     for (; b + NR <= batch; b += NR) {
-                        tile4x4(wbuf, x, b * cols + k0, cols, kc, ys, yo + (long) b * rows + o, rows);
+                        tile4x4(wbuf, x, b * cols + k0, cols, kc, accs);
+                        addTile(accs, MR, NR, ys, yo + (long) b * rows + o, rows);
                     }
                 }
                 for (; b < batch; b++) {
@@ -183,7 +185,8 @@ final class VectorTernaryKernels {
                         for (int i = 0; i < kc; i += SL) {
                             acc = acc.add(ShortVector.fromArray(S, wbuf, r * DEPTH + i).mul(ShortVector.fromArray(S, x, b * cols + k0 + i)));
                         }
-                        addInto(ys, yo + (long) b * rows + o + r, acc);
+                        acc.intoArray(accs, 0);
+                        addTile(accs, 1, 1, ys, yo + (long) b * rows + o + r, rows);
                     }
                 }
             }
@@ -192,9 +195,10 @@ final class VectorTernaryKernels {
 
     /**
      * The 4 x 4 register tile: rows wbuf[r * DEPTH ...] (r < 4) against activation rows
-     * x[xo + c * cols ...] (c < 4) over kc, added into y[c * rows + r] from {@code yAt}.
+     * x[xo + c * cols ...] (c < 4) over kc; the 16-bit sums go to accs[(4 r + c) * SL ...]. Vectors never
+     * cross a call here: a helper taking one is not inlined into a method this big, and boxes it.
      */
-    private static void tile4x4(short[] w, short[] x, int xo, int cols, int kc, MemorySegment ys, long yAt, int rows) {
+    private static void tile4x4(short[] w, short[] x, int xo, int cols, int kc, short[] accs) {
         ShortVector a00 = ShortVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
         ShortVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         ShortVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
@@ -225,29 +229,38 @@ final class VectorTernaryKernels {
             a23 = a23.add(w2.mul(x3));
             a33 = a33.add(w3.mul(x3));
         }
-        addInto(ys, yAt, a00);
-        addInto(ys, yAt + 1, a10);
-        addInto(ys, yAt + 2, a20);
-        addInto(ys, yAt + 3, a30);
-        addInto(ys, yAt + rows, a01);
-        addInto(ys, yAt + rows + 1, a11);
-        addInto(ys, yAt + rows + 2, a21);
-        addInto(ys, yAt + rows + 3, a31);
-        addInto(ys, yAt + 2L * rows, a02);
-        addInto(ys, yAt + 2L * rows + 1, a12);
-        addInto(ys, yAt + 2L * rows + 2, a22);
-        addInto(ys, yAt + 2L * rows + 3, a32);
-        addInto(ys, yAt + 3L * rows, a03);
-        addInto(ys, yAt + 3L * rows + 1, a13);
-        addInto(ys, yAt + 3L * rows + 2, a23);
-        addInto(ys, yAt + 3L * rows + 3, a33);
+        a00.intoArray(accs, 0);
+        a01.intoArray(accs, SL);
+        a02.intoArray(accs, 2 * SL);
+        a03.intoArray(accs, 3 * SL);
+        a10.intoArray(accs, 4 * SL);
+        a11.intoArray(accs, 5 * SL);
+        a12.intoArray(accs, 6 * SL);
+        a13.intoArray(accs, 7 * SL);
+        a20.intoArray(accs, 8 * SL);
+        a21.intoArray(accs, 9 * SL);
+        a22.intoArray(accs, 10 * SL);
+        a23.intoArray(accs, 11 * SL);
+        a30.intoArray(accs, 12 * SL);
+        a31.intoArray(accs, 13 * SL);
+        a32.intoArray(accs, 14 * SL);
+        a33.intoArray(accs, 15 * SL);
     }
 
-    /** y[at] += the sum of acc's lanes, widened to int first. */
-    private static void addInto(MemorySegment ys, long at, ShortVector acc) {
-        int s = ((IntVector) acc.convertShape(VectorOperators.S2I, I, 0)).add(acc.convertShape(VectorOperators.S2I, I, 1))
-                .reduceLanes(VectorOperators.ADD);
-        ys.setAtIndex(ValueLayout.JAVA_INT, at, ys.getAtIndex(ValueLayout.JAVA_INT, at) + s);
+    /**
+     * y[yAt + c * rows + r] += the lane sum of accs[(nc r + c) * SL ...] for r < nr, c < nc, each widened
+     * to int before summing.
+     */
+    private static void addTile(short[] accs, int nr, int nc, MemorySegment ys, long yAt, int rows) {
+        for (int r = 0; r < nr; r++) {
+            for (int c = 0; c < nc; c++) {
+                ShortVector acc = ShortVector.fromArray(S, accs, (nc * r + c) * SL);
+                int s = ((IntVector) acc.convertShape(VectorOperators.S2I, I, 0)).add(acc.convertShape(VectorOperators.S2I, I, 1))
+                        .reduceLanes(VectorOperators.ADD);
+                long at = yAt + (long) c * rows + r;
+                ys.setAtIndex(ValueLayout.JAVA_INT, at, ys.getAtIndex(ValueLayout.JAVA_INT, at) + s);
+            }
+        }
     }
 
     /** The TL1 tables of one activation row: tables[p * SL + n] = (n / 3 - 1) x[2p] + (n % 3 - 1) x[2p + 1]. */
@@ -308,6 +321,14 @@ final class VectorTernaryKernels {
         private short[] activations = new short[0];
         private short[] tables = new short[0];
         private short[] weights = new short[0];
+        private short[] accumulators = new short[0];
+
+        short[] accumulators(int n) {
+            if (accumulators.length < n) {
+                accumulators = new short[n];
+            }
+            return accumulators;
+        }
 
         short[] activations(int n) {
             if (activations.length < n) {

@@ -23,21 +23,22 @@ import static org.quicktheories.generators.SourceDSL.longs;
 class TernaryGemmProperties {
     @Test
     void productsEqualTheDenseIntReference() {
-        qt().withExamples(60).forAll(longs().all()).checkAssert(seed -> check(new Random(seed), 70, 3, 9, "seed " + seed));
+        qt().withExamples(60).forAll(longs().all()).checkAssert(seed -> check(new Random(seed), 70, 1, 3, 9, "seed " + seed));
     }
 
     @Test
     void largerProductsSplitOverThreadsEqualTheReference() {
         Random rnd = new Random(11);
-        for (int i = 0; i < 4; i++) {
-            check(rnd, 300, 40, 70, "large case " + i);
+        for (int i = 0; i < 3; i++) { // more than 2048 columns: the kernels widen their 16-bit sums on the way
+            check(rnd, 80, 17, 20, 9, "large case " + i);
         }
     }
 
-    private static void check(Random rnd, int maxRows, int maxBlocks, int maxBatch, String what) {
+    private static void check(Random rnd, int maxRows, int minBlocks, int maxBlocks, int maxBatch, String what) {
         int rows = 1 + rnd.nextInt(maxRows);
         boolean i2s = rnd.nextBoolean();
-        int cols = i2s ? 128 * (1 + rnd.nextInt(maxBlocks)) : 4 * (1 + rnd.nextInt(32 * maxBlocks));
+        int blocks = minBlocks + rnd.nextInt(maxBlocks - minBlocks + 1);
+        int cols = i2s ? 128 * blocks : 4 * (32 * (blocks - 1) + 1 + rnd.nextInt(32));
         int batch = rnd.nextInt(3) == 0 ? 1 : 1 + rnd.nextInt(maxBatch);
         byte[] c = TernaryCases.codes(rnd, rows, cols, rnd.nextDouble());
         byte[] x = TernaryCases.activations(rnd, batch * cols);
