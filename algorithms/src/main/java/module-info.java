@@ -1,7 +1,10 @@
 /** Jacobi algorithms: one package per paper, built on the tensor and nn modules. */
 module dev.jacobi.algorithms {
     requires transitive dev.jacobi.nn;
+    // The EP relaxation kernels use the Vector API only when dev.jacobi.tensor.cpu.Simd says it is present.
+    requires static jdk.incubator.vector;
 
     // Packages are exported as the issues that fill them land.
+    exports dev.jacobi.algorithms.ep;
     exports dev.jacobi.algorithms.flow;
 }
