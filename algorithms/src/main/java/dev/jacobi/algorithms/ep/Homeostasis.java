@@ -83,10 +83,12 @@ public final class Homeostasis {
         if (times == 1) {
             return t;
         }
-        List<Tensor> copies = new ArrayList<>(times);
-        for (int i = 0; i < times; i++) {
-            copies.add(t);
-        }
-        return Tensor.concat(copies, 0);
+        int[] shape = t.shape();
+        int[] expanded = new int[shape.length + 1];
+        expanded[0] = times;
+        System.arraycopy(shape, 0, expanded, 1, shape.length);
+        int[] flat = shape.clone();
+        flat[0] *= times;
+        return t.unsqueeze(0).expand(expanded).reshape(flat);
     }
 }
