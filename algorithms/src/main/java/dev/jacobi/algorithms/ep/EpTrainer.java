@@ -48,11 +48,20 @@ public final class EpTrainer {
      * @param gen       draws the homeostasis probes
      */
     public EpTrainer(EpNetwork net, Optimizer optimizer, Config config, Generator gen) {
+        this(net, optimizer, config, gen, config.planeKernels() ? PlaneRelaxer.of(net) : net.tensorRelaxer());
+    }
+
+    private EpTrainer(EpNetwork net, Optimizer optimizer, Config config, Generator gen, Relaxer relaxer) {
         this.net = net;
         this.optimizer = optimizer;
         this.config = config;
         this.gen = gen;
-        this.relaxer = config.planeKernels() ? PlaneRelaxer.of(net) : net.tensorRelaxer();
+        this.relaxer = relaxer;
+    }
+
+    /** A trainer that relaxes with the given relaxer (e.g. {@code PlaneRelaxer.of(net, false)}, the scalar loops). */
+    public static EpTrainer withRelaxer(EpNetwork net, Optimizer optimizer, Config config, Generator gen, Relaxer relaxer) {
+        return new EpTrainer(net, optimizer, config, gen, relaxer);
     }
 
     /** The relaxer this trainer uses. */
