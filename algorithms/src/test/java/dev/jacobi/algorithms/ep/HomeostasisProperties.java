@@ -46,7 +46,7 @@ class HomeostasisProperties {
 
     @Test
     void perSampleValueIsZeroForSymmetricAndTwiceTheSquaredNormForAntisymmetric() {
-        qt().withExamples(30).forAll(longs().all(), integers().between(1, 12)).checkAssert((seed, n) -> {
+        qt().withExamples(15).forAll(longs().all(), integers().between(1, 12)).checkAssert((seed, n) -> {
             Random rnd = new Random(seed);
             Tensor eps = Generator.seeded(seed).normal(DType.FLOAT64, 0, 1, 4, n);
             double[] sym = randomMatrix(rnd, n, 1);
@@ -164,11 +164,11 @@ class HomeostasisProperties {
         double asym = net.weight(2).sub(net.feedback(2)).square().sum().item();
         double lh;
         try (GradMode g = Autograd.noGrad()) {
-            lh = Homeostasis.loss(net, free, x, Generator.seeded(9), 1000).item();
+            lh = Homeostasis.loss(net, free, x, Generator.seeded(9), 300).item();
         }
-        // 2000 probe rows; the per-row value has relative spread about 1 (a quadratic form in Gaussians),
-        // so 10% is over 4 standard errors.
-        assertThat(lh).isCloseTo(asym / net.stateSize(), offset(0.1 * asym / net.stateSize()));
+        // 600 probe rows; the per-row value has relative spread about 1 (a quadratic form in Gaussians),
+        // so 20% is about 5 standard errors.
+        assertThat(lh).isCloseTo(asym / net.stateSize(), offset(0.2 * asym / net.stateSize()));
 
         // Gradient through the two JVPs against central differences with the same probes (fixed seed).
         List<Tensor> grads = Homeostasis.gradient(net, free, x, Generator.seeded(4), 3, 1.0);
