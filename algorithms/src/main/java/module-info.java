@@ -4,4 +4,5 @@ module dev.jacobi.algorithms {
 
     // Packages are exported as the issues that fill them land.
     exports dev.jacobi.algorithms.flow;
+    exports dev.jacobi.algorithms.wavelet;
 }
