@@ -1,6 +1,7 @@
 /** Jacobi algorithms: one package per paper, built on the tensor and nn modules. */
 module dev.jacobi.algorithms {
     requires transitive dev.jacobi.nn;
+    requires static jdk.incubator.vector;
 
     // Packages are exported as the issues that fill them land.
     exports dev.jacobi.algorithms.flow;

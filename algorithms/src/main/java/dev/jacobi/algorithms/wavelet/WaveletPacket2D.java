@@ -43,9 +43,16 @@ public final class WaveletPacket2D {
     public static Tensor forward(Tensor x, Wavelet w, Mode mode, int levels, PacketOrder order) {
         check("WaveletPacket2D.forward", x, 2, levels);
         int r = x.rank();
-        Tensor t = x.unsqueeze(r - 2);
-        for (int j = 0; j < levels; j++) {
-            t = level(t, w, mode);
+        int height = x.size(r - 2);
+        int width = x.size(r - 1);
+        Tensor t;
+        if (PacketMap.applies(x, mode, levels, height, width)) {
+            t = LinearMap.apply(new PacketMap(true, w.lo(true), w.hi(true), levels, height, width), x);
+        } else {
+            t = x.unsqueeze(r - 2);
+            for (int j = 0; j < levels; j++) {
+                t = level(t, w, mode);
+            }
         }
         return reorder(t, levels, order, true);
     }
@@ -82,6 +89,12 @@ public final class WaveletPacket2D {
                     + height + " x " + width + " input at level " + levels + " (expected " + hs[levels] + " x " + ws[levels] + ")");
         }
         Tensor t = reorder(nodes, levels, order, false);
+        int fullH = nodes.size(r - 2) << levels;
+        int fullW = nodes.size(r - 1) << levels;
+        if ((height < 0 || height == fullH) && (width < 0 || width == fullW)
+                && PacketMap.applies(nodes, mode, levels, fullH, fullW)) {
+            return LinearMap.apply(new PacketMap(false, w.lo(false), w.hi(false), levels, fullH, fullW), t);
+        }
         for (int j = levels; j > 0; j--) {
             t = inverseLevel(t, w, mode, height >= 0 ? hs[j - 1] : -1, width >= 0 ? ws[j - 1] : -1, op);
         }
