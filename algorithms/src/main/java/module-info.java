@@ -1,7 +1,9 @@
 /** Jacobi algorithms: one package per paper, built on the tensor and nn modules. */
 module dev.jacobi.algorithms {
     requires transitive dev.jacobi.nn;
+    requires static jdk.incubator.vector;
 
     // Packages are exported as the issues that fill them land.
     exports dev.jacobi.algorithms.flow;
+    exports dev.jacobi.algorithms.bitnet.kernels;
 }
