@@ -5,5 +5,6 @@ module dev.jacobi.algorithms {
 
     // Packages are exported as the issues that fill them land.
     exports dev.jacobi.algorithms.flow;
+    exports dev.jacobi.algorithms.bitnet;
     exports dev.jacobi.algorithms.bitnet.kernels;
 }
