@@ -1,10 +1,7 @@
 package dev.jacobi.algorithms.bitnet;
 
 import dev.jacobi.tensor.DType;
-import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
-import dev.jacobi.tensor.autograd.Autograd;
-import dev.jacobi.tensor.autograd.GradMode;
 
 /**
  * Per-token absmax 8-bit activation quantization (BitNet b1.58): for each row {@code i} of the last
@@ -45,39 +42,34 @@ public final class ActivationQuant {
      *                                  an empty tensor or a NaN/infinite element
      */
     public static QuantizedActivations absmax(Tensor x, int q) {
-        checkBound("ActivationQuant.absmax", q);
-        if (!x.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("ActivationQuant.absmax: activations must be floating point, got "
-                    + x.dtype() + " of shape " + Shapes.format(x.shape()));
-        }
-        if (x.rank() == 0 || x.numel() == 0) {
-            throw new IllegalArgumentException("ActivationQuant.absmax: activations must be [..., d] and non-empty, shape is "
-                    + Shapes.format(x.shape()));
-        }
-        double[] v = x.detach().toDoubleArray();
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new IllegalArgumentException("ActivationQuant.absmax: element " + i + " (row-major) of shape "
-                        + Shapes.format(x.shape()) + " is " + v[i]);
-            }
-        }
-        try (GradMode g = Autograd.noGrad()) {
-            Tensor xc = computeType(x.detach());
-            Tensor s = rowScales(xc, q);
-            return new QuantizedActivations(codesAsFloat(xc, s).to(DType.INT8), s, q);
-        }
+        Rows r = quantizeRows("ActivationQuant.absmax", x, q);
+        int[] scaleShape = x.shape().clone();
+        scaleShape[scaleShape.length - 1] = 1;
+        Tensor scales = r.scales64 != null ? Tensor.of(r.scales64, scaleShape) : Tensor.of(r.scales32, scaleShape);
+        return new QuantizedActivations(Tensor.ofBytes(r.codes, x.shape()), scales, q);
     }
 
     /**
-     * The fake-quantized activations {@code clip(rne(x·s), -128, 127) / s} in the compute dtype,
-     * recording no gradient, without the input checks: the forward pass of quantization-aware training.
+     * The fake-quantized activations {@code clip(rne(x·s), -128, 127) / s} as a new FLOAT32 tensor
+     * (FLOAT64 for float64 input) that records no gradient: the forward pass of quantization-aware training.
+     *
+     * @throws IllegalArgumentException as {@link #absmax(Tensor, int)}
      */
-    static Tensor fakeQuantize(Tensor x, int q) {
-        try (GradMode g = Autograd.noGrad()) {
-            Tensor xc = computeType(x.detach());
-            Tensor s = rowScales(xc, q);
-            return codesAsFloat(xc, s).div(s);
+    static Tensor fakeQuantize(String op, Tensor x, int q) {
+        Rows r = quantizeRows(op, x, q);
+        int d = x.size(-1);
+        if (r.scales64 != null) {
+            double[] out = new double[r.codes.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = r.codes[i] / r.scales64[i / d];
+            }
+            return Tensor.of(out, x.shape());
         }
+        float[] out = new float[r.codes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = r.codes[i] / r.scales32[i / d];
+        }
+        return Tensor.of(out, x.shape());
     }
 
     static void checkBound(String op, int q) {
@@ -86,18 +78,50 @@ public final class ActivationQuant {
         }
     }
 
-    /** float64 stays; everything else is computed in float32. */
-    private static Tensor computeType(Tensor x) {
-        return x.dtype() == DType.FLOAT64 ? x : x.to(DType.FLOAT32);
+    /** Codes and per-row scales; exactly one of the scale arrays is set, by the compute precision. */
+    private record Rows(byte[] codes, float[] scales32, double[] scales64) {
     }
 
-    /** {@code Q / max(rowmax|x|, ε)}, shape {@code [..., 1]}. */
-    private static Tensor rowScales(Tensor x, int q) {
-        Tensor eta = x.abs().max(new int[] {x.rank() - 1}, true).clamp(EPS, Double.POSITIVE_INFINITY);
-        return Tensor.scalar(x.dtype(), q).div(eta);
-    }
-
-    private static Tensor codesAsFloat(Tensor x, Tensor s) {
-        return x.mul(s).round().clamp(-128, 127);
+    private static Rows quantizeRows(String op, Tensor x, int q) {
+        checkBound(op, q);
+        HostValues.check(op, "activations", x, 1);
+        int d = x.size(-1);
+        int rows = Math.toIntExact(x.numel() / d);
+        if (x.dtype() == DType.FLOAT64) {
+            double[] v = HostValues.doubles(x);
+            byte[] codes = new byte[v.length];
+            double[] scales = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                double eta = 0;
+                for (int j = i * d; j < (i + 1) * d; j++) {
+                    HostValues.checkFinite(op, "activation", x, j, v[j]);
+                    eta = Math.max(eta, Math.abs(v[j]));
+                }
+                double s = q / Math.max(eta, EPS);
+                scales[i] = s;
+                for (int j = i * d; j < (i + 1) * d; j++) {
+                    codes[j] = (byte) Math.max(-128, Math.min(127, Math.rint(v[j] * s)));
+                }
+            }
+            return new Rows(codes, null, scales);
+        }
+        float[] v = HostValues.floats(x);
+        byte[] codes = new byte[v.length];
+        float[] scales = new float[rows];
+        float eps = (float) EPS;
+        for (int i = 0; i < rows; i++) {
+            float eta = 0;
+            for (int j = i * d; j < (i + 1) * d; j++) {
+                HostValues.checkFinite(op, "activation", x, j, v[j]);
+                eta = Math.max(eta, Math.abs(v[j]));
+            }
+            float s = q / Math.max(eta, eps);
+            scales[i] = s;
+            for (int j = i * d; j < (i + 1) * d; j++) {
+                float scaled = v[j] * s;
+                codes[j] = (byte) Math.max(-128, Math.min(127, Math.rint(scaled)));
+            }
+        }
+        return new Rows(codes, scales, null);
     }
 }

@@ -226,7 +226,7 @@ public final class BitLinear extends Layer {
     private Tensor fakeQuantForward(Tensor input) {
         Tensor xn = normalize(input.dtype() == DType.FLOAT32 ? input : input.to(DType.FLOAT32));
         Tensor w = weight();
-        Tensor xq = straightThrough("BitLinear.activationQuant", xn, ActivationQuant.fakeQuantize(xn, config.activationBound()), strength);
+        Tensor xq = straightThrough("BitLinear.activationQuant", xn, ActivationQuant.fakeQuantize(signature(), xn, config.activationBound()), strength);
         Tensor wq = straightThrough("BitLinear.weightQuant", w,
                 Ternary.fakeQuantize(w, Ternary.scale(w, config.weightMeasure())), strength);
         Tensor y = xq.matmul(wq.mT());

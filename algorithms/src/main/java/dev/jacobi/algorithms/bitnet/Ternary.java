@@ -1,12 +1,10 @@
 package dev.jacobi.algorithms.bitnet;
 
 import dev.jacobi.tensor.DType;
-import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
-import dev.jacobi.tensor.autograd.Autograd;
-import dev.jacobi.tensor.autograd.GradMode;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Per-tensor ternary weight quantization (BitNet b1.58, Ma et al. 2024, and its median variant from
@@ -65,9 +63,7 @@ public final class Ternary {
      */
     public static TernaryTensor quantize(Tensor w, Measure measure) {
         float gamma = scale(w, measure);
-        try (GradMode g = Autograd.noGrad()) {
-            return new TernaryTensor(codesAsFloat(w.detach(), gamma).to(DType.INT8), gamma, measure);
-        }
+        return new TernaryTensor(Tensor.ofBytes(codes(w, gamma), w.shape()), gamma, measure);
     }
 
     /**
@@ -76,32 +72,30 @@ public final class Ternary {
      * @throws IllegalArgumentException for a non-floating dtype, an empty tensor, or a NaN/infinite element
      */
     public static float scale(Tensor w, Measure measure) {
-        String op = "Ternary." + measure.name().toLowerCase(java.util.Locale.ROOT);
-        if (!w.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": weights must be floating point, got " + w.dtype()
-                    + " of shape " + Shapes.format(w.shape()));
-        }
-        if (w.numel() == 0) {
-            throw new IllegalArgumentException(op + ": weights are empty, shape " + Shapes.format(w.shape()));
-        }
-        double[] v = w.detach().toDoubleArray();
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new IllegalArgumentException(op + ": weight element " + i + " (row-major) of shape "
-                        + Shapes.format(w.shape()) + " is " + v[i]);
+        String op = "Ternary." + measure.name().toLowerCase(Locale.ROOT);
+        HostValues.check(op, "weights", w, 0);
+        double[] a;
+        if (w.dtype() == DType.FLOAT64) {
+            a = HostValues.doubles(w);
+        } else {
+            float[] f = HostValues.floats(w);
+            a = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                a[i] = f[i];
             }
-            v[i] = Math.abs(v[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            HostValues.checkFinite(op, "weight", w, i, a[i]);
+            a[i] = Math.abs(a[i]);
+            sum += a[i];
         }
         double gamma;
         if (measure == Measure.ABSMEAN) {
-            double sum = 0;
-            for (double a : v) {
-                sum += a;
-            }
-            gamma = sum / v.length;
+            gamma = sum / a.length;
         } else {
-            Arrays.sort(v);
-            gamma = v[(v.length - 1) / 2];
+            Arrays.sort(a);
+            gamma = a[(a.length - 1) / 2];
         }
         return (float) Math.max(gamma, EPS);
     }
@@ -115,26 +109,50 @@ public final class Ternary {
         if (q == null) {
             throw new IllegalArgumentException("Ternary.dequantize: null quantized tensor");
         }
-        try (GradMode g = Autograd.noGrad()) {
-            return q.codes().to(DType.FLOAT32).mul(q.scale());
-        }
+        return Tensor.of(times(HostValues.bytes(q.codes()), q.scale()), q.codes().shape());
     }
 
     /**
-     * The fake-quantized weight {@code γ·clip(rne(W/γ), -1, 1)} in {@code w}'s floating dtype (half
-     * precision computed in float32), recording no gradient: what quantization-aware training uses in
-     * its forward pass. The codes are those {@link #quantize} returns.
+     * The fake-quantized weight {@code γ·clip(rne(W/γ), -1, 1)} as a new FLOAT32 tensor (FLOAT64 for
+     * float64 weights) that records no gradient: what quantization-aware training uses in its forward
+     * pass. The codes are those {@link #quantize} returns.
      */
     static Tensor fakeQuantize(Tensor w, float gamma) {
-        try (GradMode g = Autograd.noGrad()) {
-            Tensor codes = codesAsFloat(w.detach(), gamma);
-            return codes.mul(gamma).to(w.dtype());
+        byte[] c = codes(w, gamma);
+        if (w.dtype() == DType.FLOAT64) {
+            double[] out = new double[c.length];
+            for (int i = 0; i < c.length; i++) {
+                out[i] = (double) gamma * c[i];
+            }
+            return Tensor.of(out, w.shape());
         }
+        return Tensor.of(times(c, gamma), w.shape());
     }
 
-    /** {@code clip(rne(w / γ), -1, 1)} as a float tensor (float32, or float64 for float64 weights). */
-    private static Tensor codesAsFloat(Tensor w, float gamma) {
-        Tensor x = w.dtype() == DType.FLOAT64 ? w : w.to(DType.FLOAT32);
-        return x.div(gamma).round().clamp(-1, 1);
+    private static float[] times(byte[] codes, float gamma) {
+        float[] out = new float[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            out[i] = gamma * codes[i];
+        }
+        return out;
+    }
+
+    /** {@code clip(rne(w / γ), -1, 1)}, divided in float32 (float64 for float64 weights). */
+    private static byte[] codes(Tensor w, float gamma) {
+        if (w.dtype() == DType.FLOAT64) {
+            double[] v = HostValues.doubles(w);
+            byte[] c = new byte[v.length];
+            for (int i = 0; i < v.length; i++) {
+                c[i] = (byte) Math.max(-1, Math.min(1, Math.rint(v[i] / gamma)));
+            }
+            return c;
+        }
+        float[] v = HostValues.floats(w);
+        byte[] c = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            float quotient = v[i] / gamma;
+            c[i] = (byte) Math.max(-1, Math.min(1, Math.rint(quotient)));
+        }
+        return c;
     }
 }

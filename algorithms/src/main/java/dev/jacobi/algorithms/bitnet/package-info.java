@@ -11,8 +11,7 @@
  * {@link dev.jacobi.algorithms.bitnet.ActivationQuant} ({@code absmax8}) returning
  * {@link dev.jacobi.algorithms.bitnet.QuantizedActivations}; the layer
  * {@link dev.jacobi.algorithms.bitnet.BitLinear} (straight-through training, packed integer inference);
- * {@link dev.jacobi.algorithms.bitnet.QatOptimizers} (weight decay on latent weights only, the two-stage
- * schedule); and the small-scale reproduction {@link dev.jacobi.algorithms.bitnet.QatExperiment} on the
+ * {@link dev.jacobi.algorithms.bitnet.QatOptimizers} (AdamW with weight decay on the latent weights only); and the small-scale reproduction {@link dev.jacobi.algorithms.bitnet.QatExperiment} on the
  * 8x8 digits and on a character-level model of {@link dev.jacobi.algorithms.bitnet.CharCorpus}.
  */
 package dev.jacobi.algorithms.bitnet;
