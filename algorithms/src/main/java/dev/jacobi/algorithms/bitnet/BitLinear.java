@@ -240,7 +240,7 @@ public final class BitLinear extends Layer {
      */
     static Tensor straightThrough(String name, Tensor v, Tensor q, double lambda) {
         return Autograd.op(name,
-                () -> lambda == 1 ? q.copy() : v.detach().add(q.sub(v.detach()).mul(lambda)),
+                () -> lambda == 1 ? q : v.detach().add(q.sub(v.detach()).mul(lambda)),
                 (g, out, needed) -> new Tensor[] {g},
                 (t, out) -> t[0],
                 v);
