@@ -6,6 +6,7 @@ module dev.jacobi.algorithms {
     requires static jdk.incubator.vector;
 
     // Packages are exported as the issues that fill them land.
+    exports dev.jacobi.algorithms.bitnet;
     exports dev.jacobi.algorithms.bitnet.kernels;
     exports dev.jacobi.algorithms.ep;
     exports dev.jacobi.algorithms.flow;

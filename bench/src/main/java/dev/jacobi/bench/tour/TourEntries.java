@@ -1,6 +1,7 @@
 package dev.jacobi.bench.tour;
 
 import dev.jacobi.bench.gemm.GemmTourEntry;
+import dev.jacobi.bench.tour.entries.BitNetTour;
 import dev.jacobi.bench.tour.entries.DigitsTraining;
 import dev.jacobi.bench.tour.entries.HolomorphicEpTour;
 import dev.jacobi.bench.tour.entries.TarFlowTour;
@@ -20,6 +21,7 @@ public final class TourEntries {
                 new GemmTourEntry(),
                 new DigitsTraining(),
                 new TarFlowTour(),
+                new BitNetTour(),
                 new HolomorphicEpTour());
     }
 }
