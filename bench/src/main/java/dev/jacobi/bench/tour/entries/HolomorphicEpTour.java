@@ -1,11 +1,13 @@
 package dev.jacobi.bench.tour.entries;
 
 import dev.jacobi.algorithms.ep.Activation;
+import dev.jacobi.algorithms.ep.Complex;
 import dev.jacobi.algorithms.ep.EpGradients;
 import dev.jacobi.algorithms.ep.EpLoss;
 import dev.jacobi.algorithms.ep.EpNetwork;
 import dev.jacobi.algorithms.ep.EpTrainer;
 import dev.jacobi.algorithms.ep.GradientMethod;
+import dev.jacobi.algorithms.ep.Planes;
 import dev.jacobi.algorithms.ep.SymmetryMonitor;
 import dev.jacobi.bench.tour.TourContext;
 import dev.jacobi.bench.tour.TourEntry;
@@ -31,9 +33,21 @@ import java.util.Locale;
 /**
  * The tour's holomorphic EP entry: one MLP 64-128-10 (sigmoid rates, MSE on the top layer) on the 8x8
  * digits, trained from the same initialisation with backprop (recurrent backprop: the exact gradient of
- * the loss at the free fixed point), classic EP, hEP (N = 2, 4) with tied weights, hEP with untied feedback at 90 degrees from W^T, and the same with Jacobian
- * homeostasis. Prints test accuracy, the cosine of each method's first-step gradient with that of
- * backprop through the T1 steps of the free relaxation on the same network, and the symmetry monitor over training; plots accuracy and the monitor per epoch.
+ * the loss at the free fixed point, truncated after the T2 iterations that hEP's nudged phases run),
+ * classic EP, hEP (N = 2, 4) with tied weights, hEP with untied feedback at 90 degrees from W^T, the same
+ * with Jacobian homeostasis, and RBP run for T1 iterations (the untruncated implicit gradient) to show
+ * why the baseline's iteration count matters. Prints test accuracy, the cosine of each method's
+ * first-step gradient with that of backprop through the T1 steps of the free relaxation on the same
+ * network, the free phase's last-step residual after training, and the symmetry monitor over training;
+ * plots accuracy and the monitor per epoch.
+ *
+ * <p>Why the BP baseline runs T2 iterations: with tied weights, hEP's T2 nudged steps from the fixed
+ * point estimate {@code ds_T2/d beta = sum_{t < T2} (DJ)^t D e}, which is RBP truncated after T2
+ * iterations, not its limit (GradientProperties checks this). Training drives this network towards
+ * slowly relaxing dynamics (measured on the RBP(T1) run: {@code |s_31 - s_30|} over a batch of 32 up to
+ * 1e-2 mid-training, while 300 more steps do converge), where the full series (T1 iterations, or BPTT
+ * through the T1 steps) is up to 1.7 times larger than the truncated one (cosine 0.94 with hEP's) and
+ * trains unstably at the shared optimizer settings (also at lr 0.02).
  *
  * <p>What the papers claim, and what the metrics check: hEP with symmetric weights matches BP at a finite
  * nudge; asymmetric feedback hurts; homeostasis recovers most of the gap.
@@ -59,7 +73,8 @@ public final class HolomorphicEpTour implements TourEntry {
     }
 
     /** One method's outcome. */
-    private record Outcome(Run run, List<Double> accuracy, List<Double> monitor, double firstStepCosine, double seconds) {
+    private record Outcome(Run run, List<Double> accuracy, List<Double> monitor, double firstStepCosine, double seconds,
+                           double residual) {
         double finalAccuracy() {
             return accuracy.getLast();
         }
@@ -82,12 +97,13 @@ public final class HolomorphicEpTour implements TourEntry {
         double beta = 0.25;
         int t2 = settings.nudged();
         List<Run> runs = List.of(
-                new Run("BP (recurrent backprop)", new GradientMethod.RecurrentBackprop(settings.freeSteps()), true, 0, 0),
+                new Run("BP (RBP, T2 iterations)", new GradientMethod.RecurrentBackprop(t2), true, 0, 0),
                 new Run("classic EP beta=" + beta, new GradientMethod.ClassicEp(beta, t2), true, 0, 0),
                 new Run("hEP N=2 tied", new GradientMethod.Holomorphic(beta, 2, t2, true), true, 0, 0),
                 new Run("hEP N=4 tied", new GradientMethod.Holomorphic(beta, 4, t2, true), true, 0, 0),
                 new Run("hEP N=4 untied 90deg", new GradientMethod.Holomorphic(beta, 4, t2, true), false, 90, 0),
-                new Run("hEP N=4 untied 90deg + homeostasis", new GradientMethod.Holomorphic(beta, 4, t2, true), false, 90, 1.0));
+                new Run("hEP N=4 untied 90deg + homeostasis", new GradientMethod.Holomorphic(beta, 4, t2, true), false, 90, 1.0),
+                new Run("RBP, T1 iterations (implicit gradient)", new GradientMethod.RecurrentBackprop(settings.freeSteps()), true, 0, 0));
         List<Outcome> outcomes = new ArrayList<>();
         for (Run run : runs) {
             outcomes.add(train(run, split, settings, context.seed()));
@@ -95,19 +111,20 @@ public final class HolomorphicEpTour implements TourEntry {
 
         List<TourResult.Metric> metrics = new ArrayList<>();
         metrics.add(new TourResult.Metric("setup", "MLP 64-128-10, " + settings.epochs() + " epochs, T1=" + settings.freeSteps()
-                + ", T2=" + t2 + ", |beta|=" + beta, "sigmoid 1/(1+e^(-4u+2)), MSE, SGD lr " + LR + " momentum 0.9, batch 32, float32 plane kernels"));
+                + ", T2=" + t2 + ", |beta|=" + beta, "sigmoid 1/(1+e^(-4u+2)), MSE, float32 plane kernels; every method: SGD lr " + LR
+                + " momentum 0.9, batch 32, same initialisation and batch order"));
         for (Outcome o : outcomes) {
             metrics.add(new TourResult.Metric(o.run().label() + ": test accuracy", percent(o.finalAccuracy()),
                     String.format(Locale.ROOT, "%.1f s", o.seconds())));
             metrics.add(new TourResult.Metric(o.run().label() + ": cosine with BP at step 1", format(o.firstStepCosine(), 4),
                     "vs backprop through the free relaxation, first batch, shared initialisation"));
+            metrics.add(new TourResult.Metric(o.run().label() + ": free-phase residual", String.format(Locale.ROOT, "%.1e", o.residual()),
+                    "mean over the test set of |s_(T1+1) - s_T1| after training (0 at a fixed point)"));
             metrics.add(new TourResult.Metric(o.run().label() + ": symmetry monitor", format(o.monitor().getFirst(), 3) + " -> "
                     + format(o.monitor().getLast(), 3), "|J_s| / (|J_s| + |J_a|) at the start and after each epoch"));
         }
-        // Backprop through time through the T1 free steps was tried as the trained baseline too: at T1 = 30 the
-        // state is not yet at equilibrium late in training, and its gradients (of the transient) made SGD
-        // with momentum unstable (78.6% at lr 0.05, 10% at 0.5), besides costing 20 s; RBP is the exact
-        // gradient at the fixed point that EP estimates.
+        // BPTT through the T1 free steps behaves like RBP with T1 iterations (both the untruncated gradient; it
+        // reached 78.6% and was unstable at lr 0.05) and costs 20 s more, so the tour trains RBP only.
         double bp = outcomes.get(0).finalAccuracy();
         double tied = outcomes.get(3).finalAccuracy();
         double untied = outcomes.get(4).finalAccuracy();
@@ -123,9 +140,14 @@ public final class HolomorphicEpTour implements TourEntry {
                 hurts && recovered > 0.5 ? "reproduced" : "NOT reproduced",
                 "untied + homeostasis " + percent(homeo) + (hurts ? String.format(Locale.ROOT, " (%.0f%% of the gap)", 100 * recovered) : "")));
         List<Path> plots = plot(outcomes, context.outputDir());
-        String summary = String.format(Locale.ROOT, "test accuracy: BP %s, EP %s, hEP N=2 %s, N=4 %s, untied %s, + homeostasis %s",
+        double full = outcomes.get(6).finalAccuracy();
+        metrics.add(new TourResult.Metric("why the BP baseline runs T2 iterations", "RBP(T1) " + percent(full) + " vs RBP(T2) " + percent(bp),
+                String.format(Locale.ROOT, "tied hEP estimates RBP truncated at T2; the full series (residual after T1: %.1e) trains unstably here",
+                        outcomes.get(6).residual())));
+        String summary = String.format(Locale.ROOT,
+                "test accuracy: BP (RBP, T2 iterations) %s, EP %s, hEP N=2 %s, N=4 %s, untied %s, + homeostasis %s; RBP with T1 iterations %s",
                 percent(bp), percent(outcomes.get(1).finalAccuracy()), percent(outcomes.get(2).finalAccuracy()), percent(tied),
-                percent(untied), percent(homeo));
+                percent(untied), percent(homeo), percent(full));
         // The entry checks the implementation (hEP's first gradient aligns with backprop's when the weights
         // are symmetric); the claims are reported as measured, reproduced or not.
         boolean passed = outcomes.get(3).firstStepCosine() > 0.99;
@@ -174,7 +196,27 @@ public final class HolomorphicEpTour implements TourEntry {
             monitor.add(monitor(net, trainer, probe, settings));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Outcome(run, accuracy, monitor, cosine, seconds);
+        return new Outcome(run, accuracy, monitor, cosine, seconds, residual(net, trainer, test.features(), settings));
+    }
+
+    /** The mean over examples of {@code |s_(T1+1) - s_T1|} (L2 per example): how far the free phase is from a fixed point. */
+    private static double residual(EpNetwork net, EpTrainer trainer, Tensor images, Settings settings) {
+        try (Scope scope = Scope.open()) {
+            Tensor x = images.rank() == 2 ? images : images.reshape(images.size(0), -1);
+            Tensor last = EpGradients.freePhase(net, trainer.relaxer(), x.to(net.dtype()), settings.freeSteps());
+            Tensor next = trainer.relaxer().relax(Planes.real(last), x.to(net.dtype()), null, Complex.ZERO, 1).re();
+            double[] d = next.sub(last).toDoubleArray();
+            int n = net.stateSize();
+            double sum = 0;
+            for (int i = 0; i < d.length / n; i++) {
+                double sq = 0;
+                for (int k = 0; k < n; k++) {
+                    sq += d[i * n + k] * d[i * n + k];
+                }
+                sum += Math.sqrt(sq);
+            }
+            return sum / (d.length / n);
+        }
     }
 
     /** The symmetry monitor of the network's Jacobian at the free fixed point of one test image. */
