@@ -15,12 +15,15 @@ import java.util.zip.CRC32C;
  * <p><b>Format</b> (all integers unsigned LEB128 varints unless said otherwise):
  * <pre>
  *   magic      4 bytes  'J' 'E' 'C' 0x01  (the last byte is the format version)
+ *   header     varint count, then that many zigzag varints (the caller's own fields: sizes, settings)
  *   channels   varint
  *   per channel: length (varint), minimum (zigzag varint), maximum − minimum (varint)
  *   payload    varint byte count, then the arithmetic-coded bits
  *   checksum   4 bytes  CRC-32C of everything before it, little-endian
  * </pre>
- * A channel whose values are all equal costs no payload bits. {@link #decode} checks the magic, the
+ * The header lets a codec keep its own fields (image size, quantizer step...) under the same checksum,
+ * so that no part of its stream can change unnoticed. A channel whose values are all equal costs no
+ * payload bits. {@link #decode} checks the magic, the
  * declared lengths against the bytes present and the checksum before decoding, so a truncated or
  * altered stream fails with a {@link CorruptStreamException} instead of giving wrong symbols; decoding
  * work is bounded by the declared symbol count, so it cannot hang.
@@ -37,16 +40,43 @@ public final class EntropyCoder {
     private EntropyCoder() {
     }
 
+    /** The most header fields a stream may carry. */
+    public static final int MAX_HEADER = 1 << 16;
+
     /**
-     * Codes {@code channels} (any number, each of any length, values of any sign).
+     * What a stream holds.
      *
-     * @throws IllegalArgumentException when a channel spans more than {@link #MAX_ALPHABET} values or the
-     *                                  symbols number more than {@link #MAX_SYMBOLS}
+     * @param header   the caller's header fields
+     * @param channels the symbols, channel by channel
      */
+    public record Decoded(int[] header, int[][] channels) {
+    }
+
+    /** Codes {@code channels} with an empty header (see {@link #encode(int[], int[][])}). */
     public static byte[] encode(int[][] channels) {
+        return encode(new int[0], channels);
+    }
+
+    /**
+     * Codes {@code header} (stored as it is) and {@code channels} (any number, each of any length, values
+     * of any sign).
+     *
+     * @throws IllegalArgumentException when a channel spans more than {@link #MAX_ALPHABET} values, the
+     *                                  symbols number more than {@link #MAX_SYMBOLS} or the header has more
+     *                                  than {@link #MAX_HEADER} fields
+     */
+    public static byte[] encode(int[] header, int[][] channels) {
+        Objects.requireNonNull(header, "EntropyCoder.encode: header is null");
         Objects.requireNonNull(channels, "EntropyCoder.encode: channels is null");
+        if (header.length > MAX_HEADER) {
+            throw new IllegalArgumentException("EntropyCoder.encode: " + header.length + " header fields, more than " + MAX_HEADER);
+        }
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         head.writeBytes(MAGIC);
+        writeVarint(head, header.length);
+        for (int field : header) {
+            writeVarint(head, zigzag(field) & 0xFFFF_FFFFL);
+        }
         writeVarint(head, channels.length);
         long symbols = 0;
         int[] minimum = new int[channels.length];
@@ -94,11 +124,11 @@ public final class EntropyCoder {
     }
 
     /**
-     * The channels {@link #encode} was given.
+     * The header and channels {@link #encode} was given.
      *
      * @throws CorruptStreamException when {@code stream} is not a complete, unaltered stream from {@link #encode}
      */
-    public static int[][] decode(byte[] stream) {
+    public static Decoded decode(byte[] stream) {
         Objects.requireNonNull(stream, "EntropyCoder.decode: stream is null");
         if (stream.length < MAGIC.length + CHECKSUM_BYTES) {
             throw new CorruptStreamException("EntropyCoder.decode: " + stream.length + " bytes are too few for a stream (truncated?)");
@@ -113,6 +143,19 @@ public final class EntropyCoder {
                     + ", this decoder reads version " + MAGIC[MAGIC.length - 1]);
         }
         Reader in = new Reader(stream, MAGIC.length, stream.length - CHECKSUM_BYTES);
+        long fields = in.varint("header field count");
+        if (fields > MAX_HEADER || fields > in.remaining()) {
+            throw new CorruptStreamException("EntropyCoder.decode: header claims " + fields + " fields in a stream of "
+                    + stream.length + " bytes (truncated or corrupted)");
+        }
+        int[] header = new int[(int) fields];
+        for (int i = 0; i < header.length; i++) {
+            long zig = in.varint("header field " + i);
+            if (zig > 0xFFFF_FFFFL) {
+                throw new CorruptStreamException("EntropyCoder.decode: header field " + i + " is out of range");
+            }
+            header[i] = unzigzag((int) zig);
+        }
         long channels = in.varint("channel count");
         // Each channel takes at least 3 header bytes: a smaller stream cannot hold the count it claims.
         if (channels > (stream.length - MAGIC.length) / 3) {
@@ -161,7 +204,7 @@ public final class EntropyCoder {
                 out[c][i] = minimum[c] + coder.decode(model);
             }
         }
-        return out;
+        return new Decoded(header, out);
     }
 
     private static int zigzag(int v) {

@@ -3,7 +3,6 @@ package dev.jacobi.algorithms.quality;
 import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
-import dev.jacobi.tensor.autograd.Autograd;
 
 import java.util.Arrays;
 
@@ -37,8 +36,7 @@ import java.util.Arrays;
  * relu keeps a negative mean from making a fractional power undefined. Both sides must be at least
  * {@value #MS_SSIM_MIN_SIDE} pixels so that the coarsest scale still holds an 11 x 11 window.
  *
- * <p>The computation is written with tensor operations, so it is differentiable; the public methods
- * return the value.
+ * <p>Computed in plain float64 loops (these are evaluation metrics, not training losses).
  */
 public final class ImageQuality {
     /** Taps of the Gaussian window along each axis. */
@@ -68,10 +66,15 @@ public final class ImageQuality {
      */
     public static double psnr(Tensor a, Tensor b, double dataRange) {
         check("psnr", a, b, dataRange, 1);
-        try (var g = Autograd.noGrad()) {
-            double mse = a.to(DType.FLOAT64).sub(b.to(DType.FLOAT64)).square().mean().item();
-            return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(dataRange * dataRange / mse);
+        double[] x = values(a);
+        double[] y = values(b);
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            double d = x[i] - y[i];
+            sum += d * d;
         }
+        double mse = sum / x.length;
+        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(dataRange * dataRange / mse);
     }
 
     /**
@@ -83,9 +86,13 @@ public final class ImageQuality {
      */
     public static double ssim(Tensor a, Tensor b, double dataRange) {
         check("ssim", a, b, dataRange, WINDOW);
-        try (var g = Autograd.noGrad()) {
-            return statistics(planes(a, dataRange), planes(b, dataRange)).ssim().mean().item();
+        Plane[] x = planes(a, dataRange);
+        Plane[] y = planes(b, dataRange);
+        double sum = 0;
+        for (int p = 0; p < x.length; p++) {
+            sum += statistics(x[p], y[p])[0];
         }
+        return sum / x.length;
     }
 
     /**
@@ -98,21 +105,25 @@ public final class ImageQuality {
      */
     public static double msSsim(Tensor a, Tensor b, double dataRange) {
         check("msSsim", a, b, dataRange, MS_SSIM_MIN_SIDE);
-        try (var g = Autograd.noGrad()) {
-            Tensor x = planes(a, dataRange);
-            Tensor y = planes(b, dataRange);
-            Tensor product = null;
+        Plane[] xs = planes(a, dataRange);
+        Plane[] ys = planes(b, dataRange);
+        double sum = 0;
+        for (int p = 0; p < xs.length; p++) {
+            Plane x = xs[p];
+            Plane y = ys[p];
+            double product = 1;
             for (int s = 0; s < MS_SSIM_WEIGHTS.length; s++) {
                 if (s > 0) {
-                    x = halve(x);
-                    y = halve(y);
+                    x = x.halve();
+                    y = y.halve();
                 }
-                Statistics st = statistics(x, y);
-                Tensor term = (s < MS_SSIM_WEIGHTS.length - 1 ? st.cs() : st.ssim()).relu().pow(MS_SSIM_WEIGHTS[s]);
-                product = product == null ? term : product.mul(term);
+                double[] st = statistics(x, y);
+                double term = s < MS_SSIM_WEIGHTS.length - 1 ? st[1] : st[0];
+                product *= Math.pow(Math.max(term, 0), MS_SSIM_WEIGHTS[s]);
             }
-            return product.mean().item();
+            sum += product;
         }
+        return sum / xs.length;
     }
 
     /** The window's taps along one axis (they sum to 1). */
@@ -120,59 +131,117 @@ public final class ImageQuality {
         return GAUSSIAN.clone();
     }
 
-    /** Per-plane spatial means of the SSIM map and of its contrast-structure factor, each {@code [P]}. */
-    private record Statistics(Tensor ssim, Tensor cs) {
+    /** One {@code h x w} image plane, row-major. */
+    private record Plane(double[] v, int h, int w) {
+        Plane map(Plane o, java.util.function.DoubleBinaryOperator f) {
+            double[] r = new double[v.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = f.applyAsDouble(v[i], o.v[i]);
+            }
+            return new Plane(r, h, w);
+        }
+
+        /** Separable valid Gaussian filtering: {@code (h − 10) x (w − 10)}. */
+        Plane filter() {
+            int ow = w - WINDOW + 1;
+            int oh = h - WINDOW + 1;
+            double[] rows = new double[h * ow];
+            for (int i = 0; i < h; i++) {
+                for (int j = 0; j < ow; j++) {
+                    double s = 0;
+                    for (int t = 0; t < WINDOW; t++) {
+                        s += GAUSSIAN[t] * v[i * w + j + t];
+                    }
+                    rows[i * ow + j] = s;
+                }
+            }
+            double[] out = new double[oh * ow];
+            for (int i = 0; i < oh; i++) {
+                for (int t = 0; t < WINDOW; t++) {
+                    double g = GAUSSIAN[t];
+                    int base = (i + t) * ow;
+                    for (int j = 0; j < ow; j++) {
+                        out[i * ow + j] += g * rows[base + j];
+                    }
+                }
+            }
+            return new Plane(out, oh, ow);
+        }
+
+        /** piq's step between MS-SSIM scales: replicate-pad top and left by 1 when a side is odd, then 2 x 2 means. */
+        Plane halve() {
+            int pad = h % 2 == 1 || w % 2 == 1 ? 1 : 0;
+            int ph = h + pad;
+            int pw = w + pad;
+            int oh = ph / 2;
+            int ow = pw / 2;
+            double[] out = new double[oh * ow];
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    double s = 0;
+                    for (int di = 0; di < 2; di++) {
+                        for (int dj = 0; dj < 2; dj++) {
+                            // Padded row r is original row max(r − pad, 0): the replicated first row/column.
+                            int r = Math.max(2 * i + di - pad, 0);
+                            int c = Math.max(2 * j + dj - pad, 0);
+                            s += v[r * w + c];
+                        }
+                    }
+                    out[i * ow + j] = 0.25 * s;
+                }
+            }
+            return new Plane(out, oh, ow);
+        }
     }
 
     /**
-     * SSIM statistics of planes already divided by the data range (so c1 = K1², c2 = K2²): valid
-     * Gaussian filtering of x, y, x², y², xy.
+     * {ssim, cs}: the spatial means of the SSIM map and of its contrast-structure factor, for planes
+     * already divided by the data range (so c1 = K1², c2 = K2²).
      */
-    private static Statistics statistics(Tensor x, Tensor y) {
+    private static double[] statistics(Plane x, Plane y) {
         double c1 = K1 * K1;
         double c2 = K2 * K2;
-        Tensor mx = filter(x);
-        Tensor my = filter(y);
-        Tensor mxx = mx.square();
-        Tensor myy = my.square();
-        Tensor mxy = mx.mul(my);
-        Tensor vx = filter(x.square()).sub(mxx);
-        Tensor vy = filter(y.square()).sub(myy);
-        Tensor vxy = filter(x.mul(y)).sub(mxy);
-        Tensor cs = vxy.mul(2).add(c2).div(vx.add(vy).add(c2));
-        Tensor luminance = mxy.mul(2).add(c1).div(mxx.add(myy).add(c1));
-        int[] space = {1, 2};
-        return new Statistics(luminance.mul(cs).mean(space), cs.mean(space));
-    }
-
-    /** Separable valid Gaussian filtering of {@code [P, H, W]} planes: {@code [P, H - 10, W - 10]}. */
-    private static Tensor filter(Tensor x) {
-        Tensor taps = Tensor.of(GAUSSIAN, WINDOW, 1);
-        Tensor rows = x.unfold(2, WINDOW, 1).matmul(taps).squeeze(-1);
-        return rows.unfold(1, WINDOW, 1).matmul(taps).squeeze(-1);
-    }
-
-    /** piq's step between MS-SSIM scales: replicate-pad top and left by 1 when a side is odd, then 2 x 2 means. */
-    private static Tensor halve(Tensor x) {
-        int h = x.size(1);
-        int w = x.size(2);
-        if (h % 2 == 1 || w % 2 == 1) {
-            x = Tensor.concat(java.util.List.of(x.slice(1, 0, 1), x), 1);
-            x = Tensor.concat(java.util.List.of(x.slice(2, 0, 1), x), 2);
-            h++;
-            w++;
+        Plane mx = x.filter();
+        Plane my = y.filter();
+        Plane xx = x.map(x, (p, q) -> p * q).filter();
+        Plane yy = y.map(y, (p, q) -> p * q).filter();
+        Plane xy = x.map(y, (p, q) -> p * q).filter();
+        double ssim = 0;
+        double cs = 0;
+        int n = mx.v().length;
+        for (int i = 0; i < n; i++) {
+            double ux = mx.v()[i];
+            double uy = my.v()[i];
+            double vx = xx.v()[i] - ux * ux;
+            double vy = yy.v()[i] - uy * uy;
+            double vxy = xy.v()[i] - ux * uy;
+            double contrast = (2 * vxy + c2) / (vx + vy + c2);
+            cs += contrast;
+            ssim += (2 * ux * uy + c1) / (ux * ux + uy * uy + c1) * contrast;
         }
-        int p = x.size(0);
-        return x.slice(1, 0, h / 2 * 2).slice(2, 0, w / 2 * 2).contiguous()
-                .reshape(p, h / 2, 2, w / 2, 2).mean(2, 4);
+        return new double[] {ssim / n, cs / n};
     }
 
-    /** The image as float64 {@code [P, H, W]} planes divided by the data range. */
-    private static Tensor planes(Tensor image, double dataRange) {
+    /** The image's values as float64, row-major. */
+    private static double[] values(Tensor image) {
+        return image.to(DType.FLOAT64).contiguous().toDoubleArray();
+    }
+
+    /** The image as {@code H x W} planes divided by the data range. */
+    private static Plane[] planes(Tensor image, double dataRange) {
         int[] s = image.shape();
         int h = s[s.length - 2];
         int w = s[s.length - 1];
-        return image.to(DType.FLOAT64).contiguous().reshape((int) (image.numel() / ((long) h * w)), h, w).div(dataRange);
+        double[] all = values(image);
+        Plane[] planes = new Plane[all.length / (h * w)];
+        for (int p = 0; p < planes.length; p++) {
+            double[] v = new double[h * w];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = all[p * h * w + i] / dataRange;
+            }
+            planes[p] = new Plane(v, h, w);
+        }
+        return planes;
     }
 
     private static void check(String op, Tensor a, Tensor b, double dataRange, int minSide) {

@@ -29,7 +29,7 @@ class EntropyCoderProperties {
                         int offset = r.nextInt(-1000, 1000);
                         data[c] = r.ints(r.nextInt(length + 1), offset, offset + (1 << bits)).toArray();
                     }
-                    assertThat(EntropyCoder.decode(EntropyCoder.encode(data))).isDeepEqualTo(data);
+                    assertThat(EntropyCoder.decode(EntropyCoder.encode(data)).channels()).isDeepEqualTo(data);
                 });
     }
 
@@ -55,7 +55,7 @@ class EntropyCoderProperties {
                 {}, {{}}, {{}, {}, {42}}, {same}, {alternating}, {extremes}, {maxAlphabet}, {skewed},
                 {same, alternating, {}, maxValues, skewed}};
         for (int[][] data : cases) {
-            assertThat(EntropyCoder.decode(EntropyCoder.encode(data))).isDeepEqualTo(data);
+            assertThat(EntropyCoder.decode(EntropyCoder.encode(data)).channels()).isDeepEqualTo(data);
         }
         // A constant channel costs no payload: the stream is header and checksum only.
         assertThat(EntropyCoder.encode(new int[][] {same}).length).isLessThan(20);
@@ -89,6 +89,7 @@ class EntropyCoderProperties {
             data[i] = k;
         }
         byte[] coded = EntropyCoder.encode(new int[][] {data});
+        assertThat(EntropyCoder.decode(coded).channels()[0]).isEqualTo(data);
         double bitsPerSymbol = 8.0 * coded.length / n;
         assertThat(bitsPerSymbol).isLessThan(entropy * 1.01 + 0.02).isGreaterThan(entropy - 0.02);
     }
@@ -97,7 +98,11 @@ class EntropyCoderProperties {
     void everyTruncationAndEveryByteChangeIsRejected() {
         SplittableRandom r = new SplittableRandom(2);
         int[][] data = {r.ints(300, -20, 20).toArray(), r.ints(50, 0, 3).toArray()};
-        byte[] coded = EntropyCoder.encode(data);
+        int[] header = {7, -1, Integer.MIN_VALUE, 224};
+        byte[] coded = EntropyCoder.encode(header, data);
+        EntropyCoder.Decoded back = EntropyCoder.decode(coded);
+        assertThat(back.header()).containsExactly(header);
+        assertThat(back.channels()).isDeepEqualTo(data);
         for (int len = 0; len < coded.length; len++) {
             byte[] cut = Arrays.copyOf(coded, len);
             assertThatThrownBy(() -> EntropyCoder.decode(cut)).as("truncated to " + len)
