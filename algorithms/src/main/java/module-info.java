@@ -7,4 +7,5 @@ module dev.jacobi.algorithms {
     exports dev.jacobi.algorithms.compress;
     exports dev.jacobi.algorithms.flow;
     exports dev.jacobi.algorithms.quality;
+    exports dev.jacobi.algorithms.wavelet;
 }
