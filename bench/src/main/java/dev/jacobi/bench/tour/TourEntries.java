@@ -1,6 +1,7 @@
 package dev.jacobi.bench.tour;
 
 import dev.jacobi.bench.gemm.GemmTourEntry;
+import dev.jacobi.bench.tour.entries.CodecsTour;
 import dev.jacobi.bench.tour.entries.DigitsTraining;
 import dev.jacobi.bench.tour.entries.TarFlowTour;
 import dev.jacobi.bench.tour.entries.TensorSelfCheck;
@@ -18,6 +19,7 @@ public final class TourEntries {
                 new TensorSelfCheck(),
                 new GemmTourEntry(),
                 new DigitsTraining(),
-                new TarFlowTour());
+                new TarFlowTour(),
+                new CodecsTour());
     }
 }
