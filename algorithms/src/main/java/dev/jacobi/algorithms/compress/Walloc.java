@@ -27,6 +27,13 @@ import dev.jacobi.tensor.Tensor;
  *       clamp to [−0.5, 0.5].</li>
  * </ol>
  *
+ * <p><b>Scaling.</b> The bottleneck works on z of the order of its scale s (about 69 for 8 bits). The
+ * reference's encoder starts at PyTorch's default initialisation, so its z starts near 0 and only
+ * long training (tens of thousands of steps) grows its weights until the latents use their levels.
+ * Here the encoder's output is multiplied by s and the decoder reads {@code ẑ / s}: the same functions
+ * as the reference's (any weights W there are {@code W / s} here), but with weights of order 1, which
+ * suit Adam's step size, so that a few hundred steps train a usable codec.
+ *
  * <p>{@link #forward} follows {@link #isTraining()}: in training it draws the bottleneck's noise from
  * the model's own seeded generator and returns the unclamped reconstruction (the reference's loss is
  * the MSE of that); in eval mode it rounds and clamps. {@link #forward(Tensor, Tensor)} takes the noise
@@ -129,9 +136,12 @@ public final class Walloc extends Layer {
         return WaveletPacket2D.toChannels(x, wavelet, config.levels());
     }
 
-    /** The unbounded latent z {@code [N, d, H/2^J, W/2^J]}: the packet transform and the 1 x 1 encoder. */
+    /**
+     * The unbounded latent z {@code [N, d, H/2^J, W/2^J]}: the packet transform and the 1 x 1 encoder,
+     * {@code z = s (W X + b)}.
+     */
     public Tensor encode(Tensor x) {
-        return encoder.forward(analysis(x));
+        return encoder.forward(analysis(x)).mul(bottleneck.scale());
     }
 
     /**
@@ -176,7 +186,7 @@ public final class Walloc extends Layer {
 
     /** ToNormal, the decoder and the inverse packet transform, unclamped. */
     private Tensor synthesis(Tensor u) {
-        Tensor h = decoderIn.forward(bottleneck.toNormal(u));
+        Tensor h = decoderIn.forward(bottleneck.toNormal(u).mul(1 / bottleneck.scale()));
         for (ResidualBlock b : blocks) {
             h = b.forward(h);
         }

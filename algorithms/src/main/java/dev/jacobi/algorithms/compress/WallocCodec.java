@@ -12,7 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * A trained {@link Walloc} as a {@link Codec}: the rounded latents of the image go through the
+ * A trained {@link Walloc} as a {@link Codec}: the rounded latents of the image, each channel replaced
+ * by its residuals from the JPEG-LS median predictor ({@link Prediction}), go through the
  * {@link EntropyCoder} (one adaptive model per latent channel), and decoding runs the decoder on the
  * latents read back, which are exactly the ones encoded.
  *
@@ -73,7 +74,7 @@ public final class WallocCodec implements Codec {
         int[] all = levels.contiguous().toIntArray();
         int[][] channels = new int[d][];
         for (int k = 0; k < d; k++) {
-            channels[k] = java.util.Arrays.copyOfRange(all, k * n, (k + 1) * n);
+            channels[k] = Prediction.residuals(java.util.Arrays.copyOfRange(all, k * n, (k + 1) * n), levels.size(1), levels.size(2));
         }
         int[] header = {FORMAT, image.size(0), image.size(1), image.size(2), d, model.config().latentBits()};
         return EntropyCoder.encode(header, channels);
@@ -81,6 +82,21 @@ public final class WallocCodec implements Codec {
 
     @Override
     public Tensor decode(byte[] data) {
+        Tensor levels = decodeLevels(data);
+        int channels = EntropyCoder.decode(data).header()[1];
+        try (var g = Autograd.noGrad()) {
+            Tensor image = model.decode(levels.to(DType.FLOAT32).unsqueeze(0)).squeeze(0).add(0.5);
+            return channels == model.config().channels() ? image.contiguous() : image.mean(new int[] {0}, true).contiguous();
+        }
+    }
+
+    /**
+     * The latent levels a stream holds, {@code [d, H/2^J, W/2^J]} (int32): exactly {@link #latentLevels}
+     * of the image that was encoded.
+     *
+     * @throws CorruptStreamException when {@code data} is not a complete WaLLoC stream for this model
+     */
+    public Tensor decodeLevels(byte[] data) {
         EntropyCoder.Decoded stream = EntropyCoder.decode(data);
         int[] h = stream.header();
         Walloc.Config c = model.config();
@@ -95,29 +111,28 @@ public final class WallocCodec implements Codec {
                     + " bits, this model " + c.latentChannels() + " of " + c.latentBits());
         }
         int block = c.blockSize();
-        boolean shapeOk = (channels == c.channels() || (channels == 1 && c.channels() == 3)) && height > 0 && width > 0
+        boolean ok = (channels == c.channels() || (channels == 1 && c.channels() == 3)) && height > 0 && width > 0
                 && height % block == 0 && width % block == 0 && stream.channels().length == c.latentChannels();
-        long perChannel = (long) (height / Math.max(1, block)) * (width / Math.max(1, block));
+        int lh = height / block;
+        int lw = width / block;
         int max = model.bottleneck().maxLevel();
-        for (int[] ch : stream.channels()) {
-            shapeOk &= ch.length == perChannel;
-            for (int v : ch) {
-                shapeOk &= v >= -max && v <= max;
+        int[] flat = new int[ok ? c.latentChannels() * lh * lw : 0];
+        for (int k = 0; ok && k < c.latentChannels(); k++) {
+            int[] residuals = stream.channels()[k];
+            ok = residuals.length == lh * lw;
+            if (ok) {
+                int[] v = Prediction.restore(residuals, lh, lw);
+                for (int x : v) {
+                    ok &= x >= -max && x <= max;
+                }
+                System.arraycopy(v, 0, flat, k * lh * lw, v.length);
             }
         }
-        if (!shapeOk) {
+        if (!ok) {
             throw new CorruptStreamException("WallocCodec.decode: header and latents disagree (image " + channels + " x " + height
                     + " x " + width + ")");
         }
-        int[] flat = new int[(int) (c.latentChannels() * perChannel)];
-        for (int k = 0; k < c.latentChannels(); k++) {
-            System.arraycopy(stream.channels()[k], 0, flat, (int) (k * perChannel), (int) perChannel);
-        }
-        try (var g = Autograd.noGrad()) {
-            Tensor levels = Tensor.ofInts(flat, 1, c.latentChannels(), height / block, width / block).to(DType.FLOAT32);
-            Tensor image = model.decode(levels).squeeze(0).add(0.5);
-            return channels == c.channels() ? image.contiguous() : image.mean(new int[] {0}, true).contiguous();
-        }
+        return Tensor.ofInts(flat, c.latentChannels(), lh, lw);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.jacobi.bench.tour.entries;
 
 import dev.jacobi.algorithms.compress.Codec;
-import dev.jacobi.algorithms.compress.EntropyCoder;
 import dev.jacobi.algorithms.compress.Images;
 import dev.jacobi.algorithms.compress.JpegCodec;
 import dev.jacobi.algorithms.compress.Walloc;
@@ -83,11 +82,15 @@ public final class CodecsTour implements TourEntry {
      */
     record Settings(int[] latentSizes, int steps, int batchSize, int cropSize, int[] jpegQualities, double[] waveletSteps,
                     int classifierEpochs) {
-        /** The tour's default: about a minute of training on 2 cores the first time, then cached. */
-        static final Settings SHORT = new Settings(new int[] {3, 6, 12}, 150, 8, 64, new int[] {5, 10, 25, 50, 90},
+        /**
+         * The tour's default: two models of 300 steps, about 0.3 s a step on 2 busy cores (a few minutes the
+         * first time, then cached). The reference trains for tens of thousands of steps; these are far
+         * from converged, and the entry reports them as they are.
+         */
+        static final Settings SHORT = new Settings(new int[] {3, 12}, 300, 4, 64, new int[] {5, 10, 25, 50, 90},
                 new double[] {0.8, 0.4, 0.2, 0.1, 0.05}, 20);
         /** {@code --full}. */
-        static final Settings FULL = new Settings(new int[] {3, 6, 12, 24}, 1500, 16, 64, new int[] {5, 10, 25, 50, 75, 90},
+        static final Settings FULL = new Settings(new int[] {3, 6, 12, 24}, 3000, 8, 64, new int[] {5, 10, 25, 50, 75, 90},
                 new double[] {0.8, 0.4, 0.2, 0.1, 0.05, 0.025}, 20);
     }
 
@@ -134,7 +137,7 @@ public final class CodecsTour implements TourEntry {
             Path dir = context.cacheDir().resolve("walloc").resolve("d" + d + "-n" + s.steps() + "-b" + s.batchSize() + "-c"
                     + s.cropSize() + "-s" + context.seed());
             WallocTraining.Result r = WallocTraining.train(model, photos,
-                    new WallocTraining.Settings(s.steps(), s.batchSize(), s.cropSize(), 2e-3, context.seed(), Math.max(1, s.steps() / 2)), dir);
+                    new WallocTraining.Settings(s.steps(), s.batchSize(), s.cropSize(), 1e-2, context.seed(), Math.max(1, s.steps() / 2)), dir);
             trainSeconds += r.seconds();
             allCached &= r.stepsRun() == 0;
             wallocs.add(WallocCodec.of(model, String.format(Locale.ROOT, "WaLLoC d=%d (DR %.0f)", d, model.config().dimensionReduction())));
@@ -215,10 +218,7 @@ public final class CodecsTour implements TourEntry {
 
     /** Whether decoding {@code bytes} gives back exactly the latent levels WaLLoC computes for {@code image}. */
     private static boolean latentsRoundTrip(WallocCodec codec, Tensor image, byte[] bytes) {
-        int[] encoded = codec.latentLevels(image).toIntArray();
-        int[][] channels = EntropyCoder.decode(bytes).channels();
-        int[] decoded = Arrays.stream(channels).flatMapToInt(Arrays::stream).toArray();
-        return Arrays.equals(encoded, decoded);
+        return Arrays.equals(codec.latentLevels(image).toIntArray(), codec.decodeLevels(bytes).toIntArray());
     }
 
     private static MLP trainClassifier(Dataset.Split split, int epochs, TourContext context) {
