@@ -2,6 +2,7 @@ package dev.jacobi.bench.tour;
 
 import dev.jacobi.bench.gemm.GemmTourEntry;
 import dev.jacobi.bench.tour.entries.BitNetTour;
+import dev.jacobi.bench.tour.entries.CodecsTour;
 import dev.jacobi.bench.tour.entries.DigitsTraining;
 import dev.jacobi.bench.tour.entries.HolomorphicEpTour;
 import dev.jacobi.bench.tour.entries.TarFlowTour;
@@ -22,6 +23,7 @@ public final class TourEntries {
                 new DigitsTraining(),
                 new TarFlowTour(),
                 new BitNetTour(),
+                new CodecsTour(),
                 new HolomorphicEpTour());
     }
 }
