@@ -472,6 +472,9 @@ public final class Trainer {
             Map<String, Long> positions = new LinkedHashMap<>();
             generators.forEach((key, gen) -> {
                 String saved = c.metadata().get(GENERATOR_PREFIX + key);
+                if (saved == null && c.epoch() >= epochs) {
+                    return; // a finished run draws nothing more: an older checkpoint without the position will do
+                }
                 if (saved == null) {
                     throw new IllegalStateException("Trainer: the checkpoint " + file + " has no position for the generator '"
                             + key + "' (it was written without it); resuming would draw other values");
