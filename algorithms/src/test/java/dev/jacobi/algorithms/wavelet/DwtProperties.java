@@ -27,23 +27,27 @@ class DwtProperties {
     /**
      * idwt(dwt(x)) = x (trimmed to N) for every built-in wavelet and every mode, random N from 1 to
      * 2L + 3 (shorter than the filter, odd and even), in float64. Tolerance 1e-10: the filters are
-     * exact only to ~1e-12 (spec section 5), times O(L) terms; float64 rounding is ~1e-15. The one
-     * exception is dmey, a 62-tap FIR approximation of the Meyer wavelet that is not a perfect
-     * reconstruction filter bank: PyWavelets itself reconstructs it to ~7e-3, so it gets 2e-2.
+     * exact only to ~1e-12 (spec section 5), times O(L) terms; float64 rounding is ~1e-15. dmey is left
+     * out: a 62-tap FIR approximation of the Meyer wavelet, it is not a perfect-reconstruction filter
+     * bank (PyWavelets itself reconstructs long signals to ~7e-3 and short ones in the extension modes
+     * much worse, 5e-2 seen at N = 3), so no tolerance would be a statement; its transforms are checked
+     * against PyWavelets' instead ({@code PyWaveletsReferenceTest}).
      */
     @Test
     void everyWaveletAndModeReconstructsPerfectly() {
         qt().withExamples(400).forAll(longs().all(), integers().between(0, Wavelet.names().size() - 1),
                 integers().between(0, Mode.values().length - 1)).checkAssert((seed, wi, mi) -> {
                     Wavelet w = Wavelet.named(Wavelet.names().get(wi));
+                    if (w.name().equals("dmey")) {
+                        return;
+                    }
                     Mode mode = Mode.values()[mi];
                     Generator gen = Generator.seeded(seed);
                     int n = 1 + (int) Math.floorMod(seed, 2L * w.length() + 3);
                     Tensor x = Tensor.randn(gen, DType.FLOAT64, 2, n);
                     Dwt.Pair p = Dwt.forward(x, w, mode, -1);
                     Tensor back = Dwt.inverse(p.approximation(), p.detail(), w, mode, -1).slice(1, 0, n);
-                    double tol = w.name().equals("dmey") ? 2e-2 : 1e-10;
-                    assertThat(maxAbsDiff(back, x)).as("%s %s n=%d seed %d", w.name(), mode, n, seed).isLessThan(tol);
+                    assertThat(maxAbsDiff(back, x)).as("%s %s n=%d seed %d", w.name(), mode, n, seed).isLessThan(1e-10);
                 });
     }
 
