@@ -126,6 +126,34 @@ class TrainerTest {
     }
 
     @Test
+    void trackedGeneratorsResumeWhereTheyStopped(@TempDir Path dir) {
+        Dataset data = separable(2);
+        // A loss that draws from a generator every step (input noise), so its position matters.
+        java.util.function.BiFunction<MLP, Generator, Trainer.Builder> noisy = (model, gen) -> trainer(model, data, 4, 21)
+                .forward(x -> model.forward(x.add(gen.normal(x.dtype(), 0, 0.1, x.shape()))))
+                .trackGenerator("noise", gen);
+        MLP whole = model(3);
+        noisy.apply(whole, Generator.seeded(8)).build().fit(data);
+
+        noisy.apply(model(3), Generator.seeded(8)).epochs(2).checkpoints(dir, 1).build().fit(data);
+        MLP resumed = model(99);
+        noisy.apply(resumed, Generator.seeded(8)).checkpoints(dir, 1).build().fit(data);
+        assertBitIdentical(parameters(resumed), parameters(whole));
+
+        // A run that needs a generator position its checkpoint lacks is refused; a finished one loads.
+        Path plain = dir.resolve("plain");
+        trainer(model(3), data, 1, 21).checkpoints(plain, 1).build().fit(data);
+        assertThatThrownBy(() -> trainer(model(3), data, 2, 21).trackGenerator("noise", Generator.seeded(1))
+                .checkpoints(plain, 1).build().fit(data))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no position for the generator 'noise'");
+        assertThat(trainer(model(3), data, 1, 21).trackGenerator("noise", Generator.seeded(1))
+                .checkpoints(plain, 1).build().fit(data).stepsRun()).isZero();
+        assertThatThrownBy(() -> trainer(model(3), data, 1, 21).trackGenerator("noise", Generator.seeded(1))
+                .trackGenerator("noise", Generator.seeded(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already tracked");
+    }
+
+    @Test
     void resumingWithAnotherSeedIsRefused(@TempDir Path dir) {
         Dataset data = separable(2);
         trainer(model(3), data, 1, 21).checkpoints(dir, 1).build().fit(data);

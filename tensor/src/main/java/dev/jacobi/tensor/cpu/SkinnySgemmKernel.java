@@ -1,7 +1,6 @@
 package dev.jacobi.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -37,6 +36,7 @@ final class SkinnySgemmKernel {
         int m = c.rows();
         int k = a.cols();
         int kv = k - k % L;
+        float[] lanes = new float[L];
         int j = j0;
         for (; j + 4 <= j1; j += 4) {
             long b0 = b.index(0, j) * 4;
@@ -57,10 +57,10 @@ final class SkinnySgemmKernel {
                     s2 = FloatVector.fromMemorySegment(SPECIES, bs, b2 + step, ORDER).fma(x, s2);
                     s3 = FloatVector.fromMemorySegment(SPECIES, bs, b3 + step, ORDER).fma(x, s3);
                 }
-                float r0 = s0.reduceLanes(VectorOperators.ADD);
-                float r1 = s1.reduceLanes(VectorOperators.ADD);
-                float r2 = s2.reduceLanes(VectorOperators.ADD);
-                float r3 = s3.reduceLanes(VectorOperators.ADD);
+                float r0 = sum(s0, lanes);
+                float r1 = sum(s1, lanes);
+                float r2 = sum(s2, lanes);
+                float r3 = sum(s3, lanes);
                 for (int p = kv; p < k; p++) {
                     float x = as.get(F32, ai + 4L * p);
                     r0 += x * bs.get(F32, b0 + 4L * p);
@@ -84,7 +84,7 @@ final class SkinnySgemmKernel {
                     s = FloatVector.fromMemorySegment(SPECIES, bs, bj + step, ORDER)
                             .fma(FloatVector.fromMemorySegment(SPECIES, as, ai + step, ORDER), s);
                 }
-                float r = s.reduceLanes(VectorOperators.ADD);
+                float r = sum(s, lanes);
                 for (int p = kv; p < k; p++) {
                     r += as.get(F32, ai + 4L * p) * bs.get(F32, bj + 4L * p);
                 }
@@ -139,6 +139,20 @@ final class SkinnySgemmKernel {
                 store(c, i, j, alpha, beta, r);
             }
         }
+    }
+
+    /**
+     * The lanes of {@code v} added in a fixed order. Not {@code reduceLanes(ADD)}: its order is
+     * unspecified and differs between the interpreted and the compiled kernel, so a product computed
+     * before and after the JIT would differ in the last bit, and training runs would not repeat.
+     */
+    private static float sum(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float total = 0;
+        for (float x : lanes) {
+            total += x;
+        }
+        return total;
     }
 
     private static void storeVector(MemorySegment cs, long byteOffset, float alpha, float beta, FloatVector sum) {
