@@ -6,9 +6,11 @@ import dev.jacobi.nn.Layer;
 import dev.jacobi.nn.ModuleList;
 import dev.jacobi.nn.layers.Conv2d;
 import dev.jacobi.nn.layers.GroupNorm;
+import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
+import dev.jacobi.tensor.autograd.Autograd;
 
 /**
  * The WaLLoC autoencoder (walloc.md, sections 1-3): for an image batch {@code [N, C, H, W]} with
@@ -19,10 +21,12 @@ import dev.jacobi.tensor.Tensor;
  *       ({@link WaveletPacket2D#toChannels}): {@code C·4^J} channels of {@code H/2^J x W/2^J};</li>
  *   <li>the light encoder, a 1 x 1 convolution to {@code d} latent channels ({@code encoder.*});</li>
  *   <li>the {@link Bottleneck}: uniform noise in training, rounding at inference;</li>
- *   <li>the decoder ({@code decoder.*}): a 3 x 3 convolution to the decoder width, residual blocks
- *       (GroupNorm, SiLU, 3 x 3 convolution, twice, plus the input), GroupNorm, SiLU and a 3 x 3
- *       convolution back to {@code C·4^J} channels, all at the latent resolution: a small stand-in for
- *       the reference's diffusers decoder (which adds self-attention and is 768 wide);</li>
+ *   <li>the decoder: a 3 x 3 convolution to the decoder width, residual blocks (GroupNorm, SiLU,
+ *       3 x 3 convolution, twice, plus the input), GroupNorm, SiLU and a 3 x 3 convolution back to
+ *       {@code C·4^J} channels, all at the latent resolution: a small stand-in for the reference's
+ *       diffusers decoder (which adds self-attention and is 768 wide); plus a linear skip path, a 1 x 1
+ *       convolution from the latents to the {@code C·4^J} channels ({@code skip.*}), which
+ *       {@link #initializeLinear} sets to the back-projection of a PCA encoder;</li>
  *   <li>the inverse packet transform ({@link WaveletPacket2D#fromChannels}), and, outside training, a
  *       clamp to [−0.5, 0.5].</li>
  * </ol>
@@ -93,6 +97,7 @@ public final class Walloc extends Layer {
     private final ModuleList<ResidualBlock> blocks = new ModuleList<>();
     private final GroupNorm decoderNorm;
     private final Conv2d decoderOut;
+    private final Conv2d skip;
 
     private Walloc(Config config, Generator gen) {
         this.config = config;
@@ -108,6 +113,7 @@ public final class Walloc extends Layer {
         }
         this.decoderNorm = registerModule("decoder_norm", GroupNorm.of(config.groups(), width));
         this.decoderOut = registerModule("decoder_out", Conv2d.builder(width, packet, 3).padding(1).build(gen));
+        this.skip = registerModule("skip", Conv2d.of(config.latentChannels(), packet, 1, gen));
     }
 
     /** A float32 model with PyTorch's default initialisation from {@code gen}. */
@@ -128,6 +134,108 @@ public final class Walloc extends Layer {
     /** The number of parameters of the encoder (the 1 x 1 convolution), the part a sender runs. */
     public long encoderParameters() {
         return encoder.numParameters();
+    }
+
+    /**
+     * Initialises the codec's linear path from data, so that short training starts from the best linear
+     * codec instead of from noise: the encoder becomes the projection on the {@code d} principal
+     * directions of {@code x}'s packet coefficients (the eigenvectors of their covariance with the
+     * largest eigenvalues), the linear skip path of the decoder the matching back-projection plus the
+     * mean, and the last convolution of the nonlinear decoder zero, so that the model starts as PCA
+     * truncated to {@code d} components and its residual blocks learn corrections from there.
+     *
+     * <p>All components share one scale S ({@code y_k = v_k·(X − μ) / S} enters the bottleneck), because
+     * equal quantisation steps on every component minimise the squared error for the rate (reverse
+     * water-filling); S makes the step at the centre of the bottleneck, {@code S / (m √(2/π))} in
+     * coefficient units, so coarse that rounding adds about an eighth of the truncation error
+     * ({@code d Δ²/12 = tail/8}, tail = the variance of the dropped components), but never below the
+     * first component's standard deviation, which keeps the largest component inside the bottleneck's
+     * range (|y| up to 3.7 before its clip).
+     *
+     * @param x a batch {@code [N, C, H, W]} in [−0.5, 0.5] (training crops), with at least two latent positions
+     * @return the fraction of the coefficients' variance that the {@code d} directions keep
+     * @throws IllegalArgumentException when {@code x} has the wrong shape or too few positions
+     */
+    public double initializeLinear(Tensor x) {
+        int p = config.packetChannels();
+        double[] c;
+        try (var g = Autograd.noGrad()) {
+            c = analysis(x).permute(0, 2, 3, 1).to(DType.FLOAT64).contiguous().toDoubleArray();
+        }
+        int n = c.length / p;
+        if (n < 2) {
+            throw new IllegalArgumentException("Walloc.initializeLinear: needs at least 2 latent positions, got " + n + " from "
+                    + Shapes.format(x.shape()));
+        }
+        double[] mean = new double[p];
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < p; i++) {
+                mean[i] += c[r * p + i];
+            }
+        }
+        for (int i = 0; i < p; i++) {
+            mean[i] /= n;
+        }
+        double[][] cov = new double[p][p];
+        double[] centred = new double[p];
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < p; i++) {
+                centred[i] = c[r * p + i] - mean[i];
+            }
+            for (int i = 0; i < p; i++) {
+                double ci = centred[i];
+                double[] row = cov[i];
+                for (int j = i; j < p; j++) {
+                    row[j] += ci * centred[j];
+                }
+            }
+        }
+        for (int i = 0; i < p; i++) {
+            for (int j = i; j < p; j++) {
+                cov[i][j] /= n - 1;
+                cov[j][i] = cov[i][j];
+            }
+        }
+        SymmetricEigen eigen = SymmetricEigen.of(cov);
+        int d = config.latentChannels();
+        int kept = Math.min(d, p);
+        double total = 0;
+        double tail = 0;
+        for (int k = 0; k < p; k++) {
+            double v = Math.max(eigen.values()[k], 0);
+            total += v;
+            if (k >= kept) {
+                tail += v;
+            }
+        }
+        double first = Math.sqrt(Math.max(eigen.values()[0], 0));
+        double step = Math.sqrt(1.5 * tail / d); // d Δ²/12 = tail / 8
+        double scale = Math.max(step * bottleneck.halfWidth() * Math.sqrt(2 / Math.PI), first);
+        if (!(scale > 0)) {
+            scale = 1; // constant data: any scale codes it exactly
+        }
+        double[] we = new double[d * p];
+        double[] be = new double[d];
+        double[] ws = new double[p * d];
+        for (int k = 0; k < kept; k++) {
+            double[] v = eigen.vectors()[k];
+            double dot = 0;
+            for (int i = 0; i < p; i++) {
+                we[k * p + i] = v[i] / scale;
+                ws[i * d + k] = v[i] * scale;
+                dot += v[i] * mean[i];
+            }
+            be[k] = -dot / scale;
+        }
+        try (var g = Autograd.noGrad()) {
+            encoder.weight().copyFrom(Tensor.of(we, d, p, 1, 1));
+            encoder.bias().copyFrom(Tensor.of(be, d));
+            skip.weight().copyFrom(Tensor.of(ws, p, d, 1, 1));
+            skip.bias().copyFrom(Tensor.of(mean, p));
+            decoderOut.weight().fill(0);
+            decoderOut.bias().fill(0);
+        }
+        return total > 0 ? 1 - tail / total : 1;
     }
 
     /** The packet coefficients {@code [N, C·4^J, H/2^J, W/2^J]} of {@code x} {@code [N, C, H, W]}. */
@@ -186,11 +294,12 @@ public final class Walloc extends Layer {
 
     /** ToNormal, the decoder and the inverse packet transform, unclamped. */
     private Tensor synthesis(Tensor u) {
-        Tensor h = decoderIn.forward(bottleneck.toNormal(u).mul(1 / bottleneck.scale()));
+        Tensor y = bottleneck.toNormal(u).mul(1 / bottleneck.scale());
+        Tensor h = decoderIn.forward(y);
         for (ResidualBlock b : blocks) {
             h = b.forward(h);
         }
-        Tensor coefficients = decoderOut.forward(decoderNorm.forward(h).silu());
+        Tensor coefficients = decoderOut.forward(decoderNorm.forward(h).silu()).add(skip.forward(y));
         return WaveletPacket2D.fromChannels(coefficients, wavelet, config.levels());
     }
 

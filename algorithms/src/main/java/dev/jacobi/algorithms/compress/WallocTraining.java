@@ -5,6 +5,7 @@ import dev.jacobi.nn.data.TrainingProgress;
 import dev.jacobi.nn.optim.AdamW;
 import dev.jacobi.nn.optim.GradClip;
 import dev.jacobi.nn.optim.LrSchedule;
+import dev.jacobi.nn.optim.ParamGroup;
 import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Tensor;
 import dev.jacobi.tensor.autograd.Autograd;
@@ -23,8 +24,11 @@ import java.util.stream.Collectors;
  * Trains a {@link Walloc} as the reference does, at small scale: batches of random square crops (with
  * random horizontal flips) of photographs, values shifted to [−0.5, 0.5], the loss
  * {@code MSE(x, x̂_unclamped)} with the bottleneck's noise on, AdamW without weight decay, a linear
- * warm-up then cosine decay of the learning rate, gradient norm clipped at 1. The crops of step k come
- * from a generator seeded by (seed, k), so a run resumed from a checkpoint sees the same data.
+ * warm-up then cosine decay of the learning rate, gradient norm clipped at 1. Unlike the reference,
+ * which trains tens of thousands of steps from a random start, a fresh run starts by default from the
+ * PCA codec ({@link Walloc#initializeLinear}), so that a few hundred steps give a usable codec. The
+ * crops of step k come from a generator seeded by (seed, k), so a run resumed from a checkpoint sees
+ * the same data.
  *
  * <p>With a checkpoint folder, the model, the optimizer, the step and the loss history are saved there
  * ({@link Checkpoints}) every {@code checkpointEvery} steps and at the end; a later call resumes from the
@@ -46,16 +50,32 @@ public final class WallocTraining {
      * @param peakLr          the learning rate after warm-up (the first 5% of the steps)
      * @param seed            seed of the crops
      * @param checkpointEvery steps between checkpoints
+     * @param linearInit      whether a fresh run starts from {@link Walloc#initializeLinear} on
+     *                        {@link #PCA_CROPS} crops (the PCA codec) instead of the random initialisation
+     * @param linearLrScale   the learning rate of the linear path (encoder and skip) relative to the rest,
+     *                        in (0, 1]: with the PCA start, a small share keeps the noise of small batches
+     *                        from pulling the encoder away from directions that are already nearly optimal
      */
-    public record Settings(int steps, int batchSize, int cropSize, double peakLr, long seed, int checkpointEvery) {
-        /** @throws IllegalArgumentException when a count is not positive or the rate is not positive and finite */
+    public record Settings(int steps, int batchSize, int cropSize, double peakLr, long seed, int checkpointEvery, boolean linearInit,
+                           double linearLrScale) {
+        /** @throws IllegalArgumentException when a count is not positive or a rate is not positive and finite */
         public Settings {
-            if (steps < 1 || batchSize < 1 || cropSize < 1 || checkpointEvery < 1 || !(peakLr > 0) || Double.isInfinite(peakLr)) {
-                throw new IllegalArgumentException("WallocTraining.Settings: counts and the learning rate must be positive, got steps "
-                        + steps + ", batch " + batchSize + ", crop " + cropSize + ", lr " + peakLr + ", checkpoint every " + checkpointEvery);
+            if (steps < 1 || batchSize < 1 || cropSize < 1 || checkpointEvery < 1 || !(peakLr > 0) || Double.isInfinite(peakLr)
+                    || !(linearLrScale > 0 && linearLrScale <= 1)) {
+                throw new IllegalArgumentException("WallocTraining.Settings: counts and the learning rate must be positive and the"
+                        + " linear share in (0, 1], got steps " + steps + ", batch " + batchSize + ", crop " + cropSize + ", lr "
+                        + peakLr + ", checkpoint every " + checkpointEvery + ", linear share " + linearLrScale);
             }
         }
+
+        /** Settings that start from the PCA codec and train its linear path at a tenth of the learning rate. */
+        public Settings(int steps, int batchSize, int cropSize, double peakLr, long seed, int checkpointEvery) {
+            this(steps, batchSize, cropSize, peakLr, seed, checkpointEvery, true, 0.1);
+        }
     }
+
+    /** Crops of the batch that {@link #initializeLinear} computes the principal directions from. */
+    public static final int PCA_CROPS = 32;
 
     /**
      * What a training call did.
@@ -99,7 +119,14 @@ public final class WallocTraining {
         if (photos.isEmpty()) {
             throw new IllegalArgumentException("WallocTraining.train: no photos");
         }
-        AdamW optimizer = AdamW.of(model.parameters(), AdamW.options(settings.peakLr()).withWeightDecay(0));
+        Map<String, Tensor> named = model.namedParameters();
+        List<Tensor> linear = new ArrayList<>();
+        List<Tensor> rest = new ArrayList<>();
+        named.forEach((name, t) -> (name.startsWith("encoder.") || name.startsWith("skip.") ? linear : rest).add(t));
+        double linearShare = settings.linearLrScale();
+        AdamW optimizer = AdamW.withGroups(List.of(
+                new ParamGroup<>(linear, AdamW.options(settings.peakLr() * linearShare).withWeightDecay(0)),
+                new ParamGroup<>(rest, AdamW.options(settings.peakLr()).withWeightDecay(0))));
         LrSchedule schedule = LrSchedule.warmupCosine(settings.peakLr(), settings.peakLr() / 20,
                 Math.max(1, settings.steps() / 20), settings.steps());
         List<Double> losses = new ArrayList<>();
@@ -117,12 +144,15 @@ public final class WallocTraining {
                 return new Result(losses, 0, previousSeconds);
             }
             optimizer.loadStateDict(prefixed(c.tensors(), "optimizer."));
+        } else if (settings.linearInit()) {
+            initializeLinear(model, photos, settings);
         }
         model.train();
         long began = System.nanoTime();
         try (TrainingProgress progress = TrainingProgress.start("WaLLoC d=" + config.latentChannels(), settings.steps() - start)) {
             for (long step = start; step < settings.steps(); step++) {
-                optimizer.setLearningRate(schedule.lr(step));
+                optimizer.setLearningRate(0, schedule.lr(step) * linearShare);
+                optimizer.setLearningRate(1, schedule.lr(step));
                 Tensor batch = batch(photos, settings, step);
                 Tensor loss = model.forward(batch).sub(batch).square().mean();
                 optimizer.zeroGrad();
@@ -141,6 +171,19 @@ public final class WallocTraining {
         }
         model.eval();
         return new Result(losses, settings.steps() - start, previousSeconds + (System.nanoTime() - began) / 1e9);
+    }
+
+    /**
+     * Sets {@code model} to the PCA codec ({@link Walloc#initializeLinear}) of {@link #PCA_CROPS} crops of
+     * {@code photos}, drawn as the batches are but from their own seed; what a fresh {@link #train} run
+     * with {@link Settings#linearInit()} starts from.
+     *
+     * @return the fraction of the packet coefficients' variance the latents keep
+     */
+    public static double initializeLinear(Walloc model, List<Tensor> photos, Settings settings) {
+        Settings pca = new Settings(settings.steps(), PCA_CROPS, settings.cropSize(), settings.peakLr(), settings.seed(),
+                settings.checkpointEvery(), true, settings.linearLrScale());
+        return model.initializeLinear(batch(photos, pca, -1));
     }
 
     /**

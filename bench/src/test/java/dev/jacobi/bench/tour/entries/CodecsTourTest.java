@@ -31,7 +31,7 @@ class CodecsTourTest {
 
     @Test
     void reportsEveryCodecAndWritesThePlots(@TempDir Path dir) throws Exception {
-        CodecsTour entry = new CodecsTour(new CodecsTour.Settings(new int[] {2}, 2, 2, 16, new int[] {10, 50}, new double[] {0.4}, 3));
+        CodecsTour entry = new CodecsTour(new CodecsTour.Settings(new int[] {2}, 2, 1e-3, 2, 16, new int[] {10, 50}, new double[] {0.4}, 3));
         TourContext context = new TourContext(false, dir.resolve("tour"), dir.resolve("cache"), 7);
         TourResult first = entry.run(context);
         assertThat(first.passed()).as(first.summary() + "\n" + first.metrics()).isTrue();
