@@ -27,6 +27,49 @@ final class PacketVectorKernels {
             PacketKernels.phases(x, row * w, w, half - 1, e, o);
             int out = row * w2;
             int k = 0;
+            // Four output vectors at a time: each accumulator is a chain of 2·half dependent FMAs, so
+            // one vector at a time waited on FMA latency; eight independent chains keep the units busy.
+            for (; k + 4 * LANES <= w2; k += 4 * LANES) {
+                FloatVector l0 = FloatVector.zero(F);
+                FloatVector l1 = FloatVector.zero(F);
+                FloatVector l2 = FloatVector.zero(F);
+                FloatVector l3 = FloatVector.zero(F);
+                FloatVector h0 = FloatVector.zero(F);
+                FloatVector h1 = FloatVector.zero(F);
+                FloatVector h2 = FloatVector.zero(F);
+                FloatVector h3 = FloatVector.zero(F);
+                for (int s = 0; s < half; s++) {
+                    FloatVector le = FloatVector.broadcast(F, frLo[2 * s]);
+                    FloatVector lo = FloatVector.broadcast(F, frLo[2 * s + 1]);
+                    FloatVector he = FloatVector.broadcast(F, frHi[2 * s]);
+                    FloatVector ho = FloatVector.broadcast(F, frHi[2 * s + 1]);
+                    int at = k + s;
+                    FloatVector e0 = FloatVector.fromArray(F, e, at);
+                    FloatVector o0 = FloatVector.fromArray(F, o, at);
+                    l0 = o0.fma(lo, e0.fma(le, l0));
+                    h0 = o0.fma(ho, e0.fma(he, h0));
+                    FloatVector e1 = FloatVector.fromArray(F, e, at + LANES);
+                    FloatVector o1 = FloatVector.fromArray(F, o, at + LANES);
+                    l1 = o1.fma(lo, e1.fma(le, l1));
+                    h1 = o1.fma(ho, e1.fma(he, h1));
+                    FloatVector e2 = FloatVector.fromArray(F, e, at + 2 * LANES);
+                    FloatVector o2 = FloatVector.fromArray(F, o, at + 2 * LANES);
+                    l2 = o2.fma(lo, e2.fma(le, l2));
+                    h2 = o2.fma(ho, e2.fma(he, h2));
+                    FloatVector e3 = FloatVector.fromArray(F, e, at + 3 * LANES);
+                    FloatVector o3 = FloatVector.fromArray(F, o, at + 3 * LANES);
+                    l3 = o3.fma(lo, e3.fma(le, l3));
+                    h3 = o3.fma(ho, e3.fma(he, h3));
+                }
+                l0.intoArray(tLo, out + k);
+                l1.intoArray(tLo, out + k + LANES);
+                l2.intoArray(tLo, out + k + 2 * LANES);
+                l3.intoArray(tLo, out + k + 3 * LANES);
+                h0.intoArray(tHi, out + k);
+                h1.intoArray(tHi, out + k + LANES);
+                h2.intoArray(tHi, out + k + 2 * LANES);
+                h3.intoArray(tHi, out + k + 3 * LANES);
+            }
             for (; k < bound; k += LANES) {
                 FloatVector sl = FloatVector.zero(F);
                 FloatVector sh = FloatVector.zero(F);
@@ -178,6 +221,25 @@ final class PacketVectorKernels {
                 int start = (r + c - j0) / 2 + half;   // ext index of s = 0 at p = 0
                 float[] dst = even[r];
                 int p = 0;
+                // Two output vectors, low and high band in separate accumulators: four independent FMA
+                // chains instead of one (the single chain waited on FMA latency).
+                for (; p + 2 * LANES <= n; p += 2 * LANES) {
+                    FloatVector lo0 = FloatVector.zero(F);
+                    FloatVector hi0 = FloatVector.zero(F);
+                    FloatVector lo1 = FloatVector.zero(F);
+                    FloatVector hi1 = FloatVector.zero(F);
+                    for (int s = 0; s < half; s++) {
+                        int i = p + start - s;
+                        FloatVector gl = FloatVector.broadcast(F, gLo[j0 + 2 * s]);
+                        FloatVector gh = FloatVector.broadcast(F, gHi[j0 + 2 * s]);
+                        lo0 = FloatVector.fromArray(F, extLo, i).fma(gl, lo0);
+                        hi0 = FloatVector.fromArray(F, extHi, i).fma(gh, hi0);
+                        lo1 = FloatVector.fromArray(F, extLo, i + LANES).fma(gl, lo1);
+                        hi1 = FloatVector.fromArray(F, extHi, i + LANES).fma(gh, hi1);
+                    }
+                    lo0.add(hi0).intoArray(dst, p);
+                    lo1.add(hi1).intoArray(dst, p + LANES);
+                }
                 for (; p < bound; p += LANES) {
                     FloatVector sum = FloatVector.zero(F);
                     for (int s = 0; s < half; s++) {
