@@ -81,12 +81,13 @@ class TarFlowTrainingTest {
                 // The key bias [width, 2·width) moves every logit of a query equally, which softmax ignores:
                 // its exact gradient is 0, and Adam (m / (√v + ε)) turns the rounding noise there into full
                 // steps of size lr, so it wanders (seen: 4e-4 apart). The queries' and values' parts must agree.
-                assertThat(TinyFlows.maxAbsDiff(y.slice(0, 0, width), x.slice(0, 0, width))).as(name).isLessThan(1e-6);
+                assertThat(TinyFlows.maxAbsDiff(y.slice(0, 0, width), x.slice(0, 0, width))).as(name).isLessThan(1e-5);
                 assertThat(TinyFlows.maxAbsDiff(y.slice(0, 2 * width, 3 * width), x.slice(0, 2 * width, 3 * width)))
-                        .as(name).isLessThan(1e-6);
+                        .as(name).isLessThan(1e-5);
             } else {
-                // Elsewhere the runs differ by a few float32 ulps (seen: ≤ 1.2e-7).
-                assertThat(TinyFlows.maxAbsDiff(y, x)).as(name).isLessThan(1e-6);
+                // Elsewhere the runs differ by float32 rounding that 40 Adam steps amplify (seen: 1.2e-7 to
+                // 1.5e-6, depending on which kernels the JIT had compiled); another seed moves them by ~1e-2.
+                assertThat(TinyFlows.maxAbsDiff(y, x)).as(name).isLessThan(1e-5);
             }
         }
     }
