@@ -30,9 +30,13 @@ class StrategySelectorTest {
         qt().withExamples(4).forAll(longs().all(), integers().between(2, 4)).checkAssert((seed, blocks) -> {
             Generator gen = Generator.seeded(seed);
             TarFlow model = TinyFlows.model(8, blocks, DType.FLOAT32, gen);
-            List<BlockStrategy> strategies = StrategySelector.automatic(model, ConvergenceMetricsProperties.data(model, 8, gen), MIXED);
+            // As the tour: plain-Jacobi blocks get up to T passes and the clamp is off. The sequential
+            // inverse has no clamp, so wherever a random model's block leaves ±3 the clamped solve is of
+            // another equation (seen: 4.6e-2 apart, for seed 26222370291548).
+            StrategySelector.Options options = MIXED.withIterations(MIXED.toughIterations(), model.config().tokens())
+                    .withTolerance(MIXED.tolerance(), false);
+            List<BlockStrategy> strategies = StrategySelector.automatic(model, ConvergenceMetricsProperties.data(model, 8, gen), options);
             assertThat(strategies).anyMatch(s -> s.modules() == 8).anyMatch(s -> s.modules() == 1);
-            // Latents of std 0.5 keep every block's values inside the clamp's ±3, which the sequential inverse lacks.
             Tensor z = TinyFlows.latent(model, 3, gen).mul(0.5);
             Tensor exact = FlowSampler.sampleSequential(model, z, null).sequence();
             FlowSampler.SampleResult fast = FlowSampler.sample(model, z, strategies, null);
