@@ -256,13 +256,7 @@ public final class WaveletPacket2D {
         if (order == PacketOrder.NATURAL || levels == 0) {
             return t;
         }
-        List<String> natural = paths(levels, PacketOrder.NATURAL);
-        List<String> wanted = paths(levels, order);
-        int[] index = new int[natural.size()];
-        for (int i = 0; i < index.length; i++) {
-            index[i] = fromNatural ? natural.indexOf(wanted.get(i)) : wanted.indexOf(natural.get(i));
-        }
-        return t.indexSelect(t.rank() - 3, Tensor.ofInts(index, index.length));
+        return PacketOrder.reorder(t, t.rank() - 3, paths(levels, PacketOrder.NATURAL), paths(levels, order), fromNatural);
     }
 
     static void check(String op, Tensor x, int minRank, int levels) {
