@@ -377,6 +377,12 @@ public final class Tensor {
 
     /** The elements in row-major order as floats (complex tensors: real and imaginary parts interleaved). */
     public float[] toFloatArray() {
+        if (dtype() == DType.FLOAT32) {
+            // One bulk copy, not a detour through a double[] twice the size.
+            Tensor c = contiguous();
+            int n = Math.toIntExact(c.numel());
+            return n == 0 ? new float[0] : c.storage.segment().asSlice(c.offset * 4, n * 4L).toArray(Storage.F32);
+        }
         double[] d = toDoubleArray();
         float[] f = new float[d.length];
         for (int i = 0; i < d.length; i++) {

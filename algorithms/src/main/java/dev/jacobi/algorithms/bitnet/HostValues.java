@@ -1,10 +1,7 @@
 package dev.jacobi.algorithms.bitnet;
 
-import dev.jacobi.tensor.DType;
 import dev.jacobi.tensor.Shapes;
 import dev.jacobi.tensor.Tensor;
-import dev.jacobi.tensor.autograd.Autograd;
-import dev.jacobi.tensor.autograd.GradMode;
 
 import java.lang.foreign.ValueLayout;
 
@@ -35,15 +32,7 @@ final class HostValues {
 
     /** The elements in row-major order as floats (float64 tensors are not read here). */
     static float[] floats(Tensor t) {
-        try (GradMode g = Autograd.noGrad()) {
-            Tensor c = t.detach();
-            if (c.dtype() != DType.FLOAT32) {
-                c = c.to(DType.FLOAT32);
-            }
-            c = c.contiguous();
-            long n = c.numel();
-            return c.storage().segment().asSlice(c.offset() * 4, n * 4).toArray(ValueLayout.JAVA_FLOAT);
-        }
+        return t.toFloatArray();
     }
 
     /** The elements of an INT8 tensor in row-major order. */
