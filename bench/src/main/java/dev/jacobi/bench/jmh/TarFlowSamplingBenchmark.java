@@ -6,8 +6,7 @@ import dev.jacobi.algorithms.flow.InitialGuess;
 import dev.jacobi.algorithms.flow.StrategySelector;
 import dev.jacobi.algorithms.flow.TarFlow;
 import dev.jacobi.algorithms.flow.TarFlowConfig;
-import dev.jacobi.algorithms.flow.TarFlowTraining;
-import dev.jacobi.nn.data.Dataset;
+import dev.jacobi.bench.tour.entries.TarFlowTour;
 import dev.jacobi.nn.data.Digits;
 import dev.jacobi.tensor.Generator;
 import dev.jacobi.tensor.Tensor;
@@ -54,6 +53,8 @@ import java.util.concurrent.TimeUnit;
 public class TarFlowSamplingBenchmark {
     /** ε of the Jacobi solves: the tour's, which keeps the samples within 1e-5 of sequential. */
     public static final double TOLERANCE = StrategySelector.DEFAULT_TOLERANCE;
+    /** The tour's default seed: its model, its split of the digits. */
+    private static final long SEED = 42;
 
     /** The trained model and one batch of latents. */
     @State(Scope.Benchmark)
@@ -71,7 +72,7 @@ public class TarFlowSamplingBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            model = tourModel();
+            model = TarFlowTour.defaultModel(Path.of(System.getProperty("jacobi.cache", "out/cache")), SEED);
             TarFlowConfig config = model.config();
             int k = model.blocks().size();
             int t = config.tokens();
@@ -79,7 +80,7 @@ public class TarFlowSamplingBenchmark {
             strategies = switch (sampler) {
                 case "sequential" -> Collections.nCopies(k, BlockStrategy.sequential());
                 case "jacobi" -> Collections.nCopies(k, BlockStrategy.jacobi(t, TOLERANCE, InitialGuess.Z).withClamp(false));
-                case "gs-jacobi" -> automatic(model);
+                case "gs-jacobi" -> TarFlowTour.automaticStrategy(model, Digits.load().stratifiedSplit(0.2, SEED).train());
                 default -> throw new IllegalArgumentException("TarFlowSamplingBenchmark: unknown sampler " + sampler);
             };
             try (var g = Autograd.noGrad()) {
@@ -98,30 +99,6 @@ public class TarFlowSamplingBenchmark {
     public float sample(Problem p) {
         try (var g = Autograd.noGrad(); var scope = dev.jacobi.tensor.Scope.open()) {
             return FlowSampler.sample(p.model, p.z, p.strategies, null).sequence().storage().getFloat(0);
-        }
-    }
-
-    /** The tour's TarFlow (trained once, then loaded from {@code out/cache/tarflow}). */
-    static TarFlow tourModel() {
-        long seed = 42;
-        Dataset.Split split = Digits.load().stratifiedSplit(0.2, seed);
-        TarFlowConfig config = TarFlowTraining.digitsConfig(32, 4, 1, 16, false);
-        TarFlow model = TarFlow.create(config, Generator.seeded(seed));
-        TarFlowTraining.Settings training = TarFlowTraining.Settings.of(15, 32, 2e-3).withNoiseStd(0.05).withSeed(seed);
-        Path checkpoints = Path.of(System.getProperty("jacobi.cache", "out/cache"), "tarflow", "w32-k4-l1-e15-s" + seed);
-        TarFlowTraining.train(model, split.train(), training, b -> b.checkpoints(checkpoints, 7).keepCheckpoints(1).name("tarflow"));
-        return model;
-    }
-
-    /** The tour's automatic strategy: CRM/IGM on 128 training images, tough blocks J = 32, others J = T, clamp off. */
-    static List<BlockStrategy> automatic(TarFlow model) {
-        TarFlowConfig config = model.config();
-        Dataset.Split split = Digits.load().stratifiedSplit(0.2, 42);
-        try (var g = Autograd.noGrad()) {
-            Tensor calibration = model.patchify(TarFlowTraining.images(split.train(), config).features().slice(0, 0, 128));
-            return StrategySelector.automatic(model, calibration, StrategySelector.Options.defaults()
-                    .withTolerance(TOLERANCE, false)
-                    .withIterations(StrategySelector.DEFAULT_TOUGH_ITERATIONS, config.tokens()));
         }
     }
 }

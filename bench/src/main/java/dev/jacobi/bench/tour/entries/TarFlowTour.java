@@ -93,15 +93,11 @@ public final class TarFlowTour implements TourEntry {
     @Override
     public TourResult run(TourContext context) throws IOException {
         Settings s = forcedSettings != null ? forcedSettings : context.full() ? Settings.FULL : Settings.SHORT;
-        Dataset.Split split = Digits.load().stratifiedSplit(0.2, context.seed());
-        TarFlowConfig config = TarFlowTraining.digitsConfig(s.width(), s.blocks(), s.layersPerBlock(), 16, false);
-        TarFlow model = TarFlow.create(config, Generator.seeded(context.seed()));
-        TarFlowTraining.Settings training = TarFlowTraining.Settings.of(s.epochs(), 32, 2e-3)
-                .withNoiseStd(NOISE_STD).withSeed(context.seed());
-        Path checkpoints = context.cacheDir().resolve("tarflow").resolve("w" + s.width() + "-k" + s.blocks() + "-l"
-                + s.layersPerBlock() + "-e" + s.epochs() + "-s" + context.seed());
-        TrainingHistory history = TarFlowTraining.train(model, split.train(), training,
-                b -> b.checkpoints(checkpoints, Math.max(1, s.epochs() / 2)).keepCheckpoints(1).name("tarflow"));
+        Trained trained = trained(s, context.cacheDir(), context.seed());
+        Dataset.Split split = trained.split();
+        TarFlow model = trained.model();
+        TarFlowConfig config = model.config();
+        TrainingHistory history = trained.history();
         boolean cached = history.stepsRun() == 0;
         double trainSeconds = history.epochs().stream().mapToDouble(TrainingHistory.EpochSummary::seconds).sum();
         double testBpd = TarFlowTraining.bitsPerDim(model, split.test(), NOISE_STD, 256, context.seed() + 1);
@@ -118,17 +114,9 @@ public final class TarFlowTour implements TourEntry {
         int k = model.blocks().size();
         int t = config.tokens();
         Tensor z = Generator.seeded(context.seed() + 2).normal(config.dtype(), 0, 1, s.samples(), t, config.tokenSize());
-        Tensor calibration = model.patchify(TarFlowTraining.images(split.train(), config).features()
-                .slice(0, 0, Math.min(128, split.train().size())));
         List<BlockStrategy> jacobi = Collections.nCopies(k, BlockStrategy.jacobi(t, StrategySelector.DEFAULT_TOLERANCE, InitialGuess.Z).withClamp(false));
-        List<BlockStrategy> automatic;
+        List<BlockStrategy> automatic = automaticStrategy(model, split.train());
         try (var g = Autograd.noGrad()) {
-            // Clamp off: samples of a small, briefly trained flow leave [−3, 3], where the reference's clamp
-            // would hold the iterates away from the sequential solution. "Else" blocks get up to T passes
-            // (the paper's 10 stop short of T = 16 here, leaving a visible error), so every solve ends exact.
-            automatic = StrategySelector.automatic(model, calibration, StrategySelector.Options.defaults()
-                    .withTolerance(StrategySelector.DEFAULT_TOLERANCE, false)
-                    .withIterations(StrategySelector.DEFAULT_TOUGH_ITERATIONS, t));
             // Warm the JIT on the whole batch (a few samples left the first timings 5-10x slow), then
             // time each sampler as the best of TIMED_RUNS calls.
             for (int i = 0; i < 2; i++) {
@@ -163,6 +151,49 @@ public final class TarFlowTour implements TourEntry {
         String summary = "test " + format(testBpd, 3) + " bits/dim" + speedups + (cached ? " (cached weights)" : "")
                 + (passed ? "" : "; a sampler differs from sequential by more than " + TOLERANCE);
         return new TourResult(passed, summary, metrics, plots);
+    }
+
+    /** A model of the tour, trained or restored, and the split of the digits it was trained on. */
+    record Trained(TarFlow model, TrainingHistory history, Dataset.Split split) {
+    }
+
+    /** Trains the model of {@code s} (or restores its finished checkpoint from {@code cacheDir/tarflow}). */
+    static Trained trained(Settings s, Path cacheDir, long seed) {
+        Dataset.Split split = Digits.load().stratifiedSplit(0.2, seed);
+        TarFlowConfig config = TarFlowTraining.digitsConfig(s.width(), s.blocks(), s.layersPerBlock(), 16, false);
+        TarFlow model = TarFlow.create(config, Generator.seeded(seed));
+        TarFlowTraining.Settings training = TarFlowTraining.Settings.of(s.epochs(), 32, 2e-3)
+                .withNoiseStd(NOISE_STD).withSeed(seed);
+        Path checkpoints = cacheDir.resolve("tarflow").resolve("w" + s.width() + "-k" + s.blocks() + "-l"
+                + s.layersPerBlock() + "-e" + s.epochs() + "-s" + seed);
+        TrainingHistory history = TarFlowTraining.train(model, split.train(), training,
+                b -> b.checkpoints(checkpoints, Math.max(1, s.epochs() / 2)).keepCheckpoints(1).name("tarflow"));
+        return new Trained(model, history, split);
+    }
+
+    /**
+     * The tour's default model (trained on the first call, then restored from {@code cacheDir}), for
+     * benchmarks that must measure the same weights as the tour.
+     */
+    public static TarFlow defaultModel(Path cacheDir, long seed) {
+        return trained(Settings.SHORT, cacheDir, seed).model();
+    }
+
+    /**
+     * The automatic strategy as the tour chooses it: CRM and IGM measured on up to 128 images of
+     * {@code train}, the clamp off (samples of a small, briefly trained flow leave [−3, 3], where the
+     * reference's clamp would hold the iterates away from the sequential solution) and up to T passes
+     * for plain-Jacobi blocks (the paper's 10 stop short of T = 16 here, leaving a visible error).
+     */
+    public static List<BlockStrategy> automaticStrategy(TarFlow model, Dataset train) {
+        TarFlowConfig config = model.config();
+        try (var g = Autograd.noGrad()) {
+            Tensor calibration = model.patchify(TarFlowTraining.images(train, config).features()
+                    .slice(0, 0, Math.min(128, train.size())));
+            return StrategySelector.automatic(model, calibration, StrategySelector.Options.defaults()
+                    .withTolerance(StrategySelector.DEFAULT_TOLERANCE, false)
+                    .withIterations(StrategySelector.DEFAULT_TOUGH_ITERATIONS, config.tokens()));
+        }
     }
 
     private static Run sample(String label, TarFlow model, Tensor z, List<BlockStrategy> strategies) {
