@@ -3,9 +3,6 @@ module dev.jacobi.algorithms {
     requires transitive dev.jacobi.nn;
     // javax.imageio: the JPEG codec, PNG sizes of latent mosaics, bundled photographs.
     requires java.desktop;
-    // EJML's symmetric eigen-decomposition (WaLLoC's PCA start); EJML ships no module names of its own.
-    requires ejml.core;
-    requires ejml.ddense;
     // SIMD kernels (ternary GEMM, EP relaxation, wavelet packets) use the Vector API only when
     // dev.jacobi.tensor.cpu.Simd says it is present.
     requires static jdk.incubator.vector;
