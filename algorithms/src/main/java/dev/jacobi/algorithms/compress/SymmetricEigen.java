@@ -9,7 +9,9 @@ import java.util.stream.IntStream;
  * rotations in float64: each sweep zeroes every off-diagonal entry once, and sweeps repeat until the
  * off-diagonal mass is negligible against the diagonal's. Meant for covariance matrices of a few
  * hundred rows (the principal directions of wavelet packet coefficients), where its {@code O(n³)} per
- * sweep is milliseconds.
+ * sweep is milliseconds. Not EJML's solver: its float64 (ejml-ddense) and float32 (ejml-fdense)
+ * artifacts split packages, so as automatic modules they cannot share a module path, and bench
+ * already reads ejml-fdense.
  *
  * @param values  eigenvalues, largest first
  * @param vectors {@code vectors[k]} is the unit eigenvector of {@code values[k]}
